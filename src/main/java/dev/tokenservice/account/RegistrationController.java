@@ -1,0 +1,29 @@
+package dev.tokenservice.account;
+
+import java.net.URI;
+
+import jakarta.validation.Valid;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code POST /register-user}: the tutorial's registration endpoint. */
+@RestController
+class RegistrationController {
+
+	private final AccountService accounts;
+
+	RegistrationController(AccountService accounts) {
+		this.accounts = accounts;
+	}
+
+	@PostMapping(path = "/register-user", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<RegisterResponse> register(@Valid @RequestBody RegisterRequest request) {
+		long userId = this.accounts.register(request);
+		return ResponseEntity.created(URI.create("/users/" + userId)).body(RegisterResponse.created(userId));
+	}
+
+}

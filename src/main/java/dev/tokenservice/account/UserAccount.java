@@ -1,0 +1,85 @@
+package dev.tokenservice.account;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/**
+ * A registered user. The username is stored in lower case; the password only as a hash.
+ */
+@Entity
+@Table(name = "users")
+class UserAccount {
+
+	@Id
+	@GeneratedValue(strategy = GenerationType.IDENTITY)
+	private Long id;
+
+	@Column(nullable = false, unique = true, length = 64)
+	private String username;
+
+	@Column(nullable = false, length = 254)
+	private String email;
+
+	@Column(name = "password_hash", nullable = false, length = 100)
+	private String passwordHash;
+
+	@Column(nullable = false)
+	private boolean enabled;
+
+	@Column(name = "token_version", nullable = false)
+	private int tokenVersion;
+
+	@Column(name = "created_at", nullable = false)
+	private Instant createdAt;
+
+	@Column(name = "updated_at", nullable = false)
+	private Instant updatedAt;
+
+	@Version
+	private long version;
+
+	protected UserAccount() {
+	}
+
+	UserAccount(String username, String email, String passwordHash, Instant now) {
+		this.username = username;
+		this.email = email;
+		this.passwordHash = passwordHash;
+		this.enabled = true;
+		this.createdAt = now;
+		this.updatedAt = now;
+	}
+
+	Long getId() {
+		return this.id;
+	}
+
+	String getUsername() {
+		return this.username;
+	}
+
+	String getPasswordHash() {
+		return this.passwordHash;
+	}
+
+	boolean isEnabled() {
+		return this.enabled;
+	}
+
+	TokenHolder toTokenHolder() {
+		return new TokenHolder(this.id, this.username, this.enabled, this.tokenVersion);
+	}
+
+	@Override
+	public String toString() {
+		return "UserAccount[id=" + this.id + ", username=" + this.username + ", enabled=" + this.enabled + "]";
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.tokenservice.account;
+
+import org.jspecify.annotations.NullMarked;

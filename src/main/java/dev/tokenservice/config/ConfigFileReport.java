@@ -1,0 +1,113 @@
+package dev.tokenservice.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Says at start-up which config.yml was read and names every key in it that nothing
+ * reads, so a typo such as {@code jwt.expiration_tme} does not pass silently.
+ */
+@Component
+class ConfigFileReport {
+
+	private static final Logger logger = LoggerFactory.getLogger(ConfigFileReport.class);
+
+	/**
+	 * Sections owned by Spring Boot itself; their keys are checked by the framework, not
+	 * here.
+	 */
+	private static final Set<String> FRAMEWORK_SECTIONS = Set.of("server", "spring", "logging", "management",
+			"springdoc", "debug", "trace", "info");
+
+	private final Path configFile;
+
+	ConfigFileReport(@Value("${config.file:./config.yml}") Path configFile) {
+		this.configFile = configFile.toAbsolutePath().normalize();
+	}
+
+	@EventListener(ApplicationStartedEvent.class)
+	void report(ApplicationStartedEvent event) {
+		if (!Files.isRegularFile(this.configFile)) {
+			logger.warn("No configuration file at {}: running on built-in defaults", this.configFile);
+			return;
+		}
+		logger.info("Configuration read from {}", this.configFile);
+		Set<String> known = knownKeys(event.getApplicationContext());
+		for (String key : keysIn(this.configFile)) {
+			if (!isKnown(key, known)) {
+				logger.warn("Unknown configuration key '{}' in {}: it is ignored (a typo?)", key, this.configFile);
+			}
+		}
+	}
+
+	private static boolean isKnown(String key, Set<String> known) {
+		String section = key.split("\\.", 2)[0];
+		if (FRAMEWORK_SECTIONS.contains(section)) {
+			return true;
+		}
+		String[] parts = key.split("\\.");
+		return parts.length >= 2 && known.contains(normalize(parts[0] + "." + parts[1]));
+	}
+
+	private static Set<String> knownKeys(ApplicationContext context) {
+		return ConfigurationPropertiesBean.getAll(context)
+			.values()
+			.stream()
+			.filter((bean) -> bean.getInstance() instanceof Record)
+			.flatMap((bean) -> Arrays.stream(bean.getInstance().getClass().getRecordComponents())
+				.map((component) -> normalize(bean.getAnnotation().prefix() + "." + component.getName())))
+			.collect(Collectors.toSet());
+	}
+
+	private static Set<String> keysIn(Path file) {
+		Set<String> keys = new TreeSet<>();
+		try (Reader reader = Files.newBufferedReader(file)) {
+			for (Object document : new Yaml().loadAll(reader)) {
+				flatten("", document, keys);
+			}
+		}
+		catch (IOException | YAMLException ex) {
+			logger.warn("Could not list the keys of {}: {}", file, ex.getClass().getSimpleName());
+		}
+		return keys;
+	}
+
+	private static void flatten(String prefix, Object node, Set<String> keys) {
+		if (node instanceof Map<?, ?> map && !map.isEmpty()) {
+			map.forEach((name, value) -> flatten(prefix.isEmpty() ? String.valueOf(name) : prefix + "." + name, value,
+					keys));
+		}
+		else if (!prefix.isEmpty()) {
+			keys.add(prefix);
+		}
+	}
+
+	/**
+	 * Relaxed binding treats {@code expiration_time}, {@code expiration-time} and
+	 * {@code expirationTime} alike.
+	 */
+	private static String normalize(String key) {
+		return key.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+	}
+
+}

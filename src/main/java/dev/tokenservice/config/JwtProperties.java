@@ -1,0 +1,52 @@
+package dev.tokenservice.config;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * How tokens are signed and how long they live ({@code jwt.*} in config.yml). An empty
+ * secret means "generate one and keep it in the data directory".
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8725#section-3.5">RFC 8725 §3.5: keys
+ * of sufficient length</a>
+ */
+@ConfigurationProperties("jwt")
+public record JwtProperties(String secret, HmacAlgorithm algorithm,
+		@DurationUnit(ChronoUnit.MINUTES) Duration expirationTime, String issuer) {
+
+	@ConstructorBinding
+	public JwtProperties(String secret, String algorithm, @DurationUnit(ChronoUnit.MINUTES) Duration expirationTime,
+			String issuer) {
+		this((secret != null) ? secret : "", HmacAlgorithm.fromConfig(algorithm), expirationTime, issuer);
+	}
+
+	public JwtProperties {
+		if (!secret.isEmpty() && secret.getBytes(StandardCharsets.UTF_8).length < algorithm.minimumKeyBytes()) {
+			throw new InvalidConfigurationException("jwt.secret",
+					"is too short for " + algorithm + ": it needs at least " + algorithm.minimumKeyBytes()
+							+ " bytes (leave it empty to have one generated)");
+		}
+		if (expirationTime == null || expirationTime.isNegative() || expirationTime.isZero()) {
+			throw new InvalidConfigurationException("jwt.expiration_time", "must be a positive number of minutes");
+		}
+		if (issuer == null || issuer.isBlank()) {
+			throw new InvalidConfigurationException("jwt.issuer", "must not be empty");
+		}
+	}
+
+	public boolean hasSecret() {
+		return !this.secret.isEmpty();
+	}
+
+	@Override
+	public String toString() {
+		return "JwtProperties[algorithm=" + this.algorithm + ", expirationTime=" + this.expirationTime + ", issuer="
+				+ this.issuer + "]";
+	}
+
+}

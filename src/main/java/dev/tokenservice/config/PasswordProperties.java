@@ -1,0 +1,29 @@
+package dev.tokenservice.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How passwords are checked and hashed ({@code password.*} in config.yml).
+ *
+ * @see <a href="https://pages.nist.gov/800-63-4/sp800-63b.html#password">NIST SP 800-63B
+ * §3.1.1</a>
+ */
+@ConfigurationProperties("password")
+public record PasswordProperties(int bcryptCost, int minLength) {
+
+	/**
+	 * BCrypt hashes at most 72 bytes; longer passwords are refused rather than silently
+	 * truncated.
+	 */
+	public static final int MAX_BYTES = 72;
+
+	public PasswordProperties {
+		if (bcryptCost < 4 || bcryptCost > 31) {
+			throw new InvalidConfigurationException("password.bcrypt_cost", "must be between 4 and 31");
+		}
+		if (minLength < 1 || minLength > MAX_BYTES) {
+			throw new InvalidConfigurationException("password.min_length", "must be between 1 and " + MAX_BYTES);
+		}
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.tokenservice.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.tokenservice;
+
+import org.jspecify.annotations.NullMarked;

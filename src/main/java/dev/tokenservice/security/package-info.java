@@ -1,0 +1,4 @@
+@NullMarked
+package dev.tokenservice.security;
+
+import org.jspecify.annotations.NullMarked;

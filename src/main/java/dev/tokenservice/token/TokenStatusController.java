@@ -1,0 +1,60 @@
+package dev.tokenservice.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /token_status/{token}} (the tutorial's form) and {@code GET /token_status}
+ * with a Bearer header, which keeps the token out of URLs and access logs.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-2.1">RFC 6750 §2.1</a>
+ */
+@RestController
+class TokenStatusController {
+
+	private static final String BEARER_PREFIX = "bearer ";
+
+	private final TokenVerifier verifier;
+
+	private final Clock clock;
+
+	TokenStatusController(TokenVerifier verifier, Clock clock) {
+		this.verifier = verifier;
+		this.clock = clock;
+	}
+
+	/**
+	 * The capture-all pattern also catches tokens that contain '/' so they get a 401, not
+	 * a 404.
+	 */
+	@GetMapping("/token_status/{*token}")
+	TokenStatusResponse statusOfPathToken(@PathVariable String token) {
+		return status(token.substring(1));
+	}
+
+	@GetMapping("/token_status")
+	TokenStatusResponse statusOfBearerToken(
+			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
+		if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith(BEARER_PREFIX)) {
+			throw new InvalidTokenException();
+		}
+		return status(authorization.substring(BEARER_PREFIX.length()).trim());
+	}
+
+	private TokenStatusResponse status(String token) {
+		VerifiedToken verified = this.verifier.verify(token).orElseThrow(InvalidTokenException::new);
+		long expiresIn = Math.max(0, Duration.between(this.clock.instant(), verified.expiresAt()).toSeconds());
+		return new TokenStatusResponse("Token is valid", verified.userId(), verified.username(), verified.expiresAt(),
+				expiresIn);
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.tokenservice.token;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,147 @@
+package dev.tokenservice.web;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.tokenservice.account.AccountDisabledException;
+import dev.tokenservice.account.InvalidCredentialsException;
+import dev.tokenservice.account.UsernameTakenException;
+import dev.tokenservice.token.InvalidTokenException;
+import dev.tokenservice.token.OAuth2TokenException;
+import org.apache.tomcat.util.http.InvalidParameterException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The one place exceptions become HTTP responses, all in API.md's JSON shape: Spring
+ * MVC's own 4xx (malformed JSON, 404, 405, 415), the services' typed exceptions, and the
+ * last-resort 5xx.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> usernameTaken(UsernameTakenException ex) {
+		return ResponseEntity.status(HttpStatus.CONFLICT)
+			.body(new ErrorResponse(ex.getMessage(), null, ex.getExistingUserId(), null));
+	}
+
+	@ExceptionHandler({ InvalidCredentialsException.class, InvalidTokenException.class })
+	ResponseEntity<ErrorResponse> unauthorized(RuntimeException ex) {
+		return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(ErrorResponse.of(ex.getMessage()));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> disabled(AccountDisabledException ex) {
+		return ResponseEntity.status(HttpStatus.FORBIDDEN).body(ErrorResponse.of(ex.getMessage()));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<OAuth2TokenError> oauth2(OAuth2TokenException ex) {
+		return ResponseEntity.badRequest()
+			.cacheControl(org.springframework.http.CacheControl.noStore())
+			.body(new OAuth2TokenError(ex.getError(), ex.getMessage(), ex.getMessage()));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> tooLarge(PayloadTooLargeException ex) {
+		return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ErrorResponse.of(ex.getMessage()));
+	}
+
+	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
+			CannotCreateTransactionException.class })
+	ResponseEntity<ErrorResponse> databaseUnavailable(RuntimeException ex) {
+		logger.warn("Database unavailable: {}", ex.getClass().getSimpleName());
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "5")
+			.body(ErrorResponse.withRequestId("Service temporarily unavailable"));
+	}
+
+	/**
+	 * Tomcat refuses to decode a malformed query string or form body only when it is
+	 * first read.
+	 */
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> malformedParameters(InvalidParameterException ex) {
+		if (ex.getErrorCode() == HttpStatus.CONTENT_TOO_LARGE.value()) {
+			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ErrorResponse.of("Request body too large"));
+		}
+		return ResponseEntity.badRequest().body(ErrorResponse.of("Malformed request parameters"));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> unexpected(Exception ex) {
+		logger.error("Unexpected failure: {}", FailureTrace.of(ex));
+		return ResponseEntity.internalServerError().body(ErrorResponse.withRequestId("Internal server error"));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		Map<String, String> errors = new LinkedHashMap<>();
+		for (FieldError error : ex.getBindingResult().getFieldErrors()) {
+			errors.putIfAbsent(snakeCase(error.getField()), String.valueOf(error.getDefaultMessage()));
+		}
+		return ResponseEntity.badRequest().headers(headers).body(ErrorResponse.invalid(errors));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		if (hasCause(ex, PayloadTooLargeException.class)) {
+			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ErrorResponse.of("Request body too large"));
+		}
+		if (ex.getCause() instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+			return ResponseEntity.badRequest()
+				.body(ErrorResponse.invalid(Map.of(fieldOf(mismatch), "has the wrong type")));
+		}
+		return ResponseEntity.badRequest().headers(headers).body(ErrorResponse.of("Malformed JSON request body"));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		HttpStatus known = HttpStatus.resolve(status.value());
+		String message = (known != null) ? known.getReasonPhrase() : "Error";
+		return ResponseEntity.status(status).headers(headers).body(ErrorResponse.of(message));
+	}
+
+	private static String fieldOf(DatabindException ex) {
+		String name = ex.getPath().get(0).getPropertyName();
+		return (name != null) ? name : "body";
+	}
+
+	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String snakeCase(String field) {
+		return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+	}
+
+}

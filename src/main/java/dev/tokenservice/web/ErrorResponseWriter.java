@@ -1,0 +1,37 @@
+package dev.tokenservice.web;
+
+import java.io.IOException;
+
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes an {@link ErrorResponse} where no controller advice can: filters and the
+ * security chain.
+ */
+@Component
+public class ErrorResponseWriter {
+
+	private final JsonMapper jsonMapper;
+
+	ErrorResponseWriter(JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
+	}
+
+	public void write(HttpServletResponse response, HttpStatus status, ErrorResponse body) throws IOException {
+		response.setStatus(status.value());
+		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+		response.setCharacterEncoding("UTF-8");
+		response.getWriter().write(this.jsonMapper.writeValueAsString(body));
+		response.flushBuffer();
+	}
+
+	String toJson(ErrorResponse body) {
+		return this.jsonMapper.writeValueAsString(body);
+	}
+
+}

@@ -1,0 +1,45 @@
+package dev.tokenservice.web;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ErrorReportValve;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+
+/**
+ * Replaces Tomcat's HTML error page for requests it rejects before the application sees
+ * them (a malformed request line, bad percent-encoding, an encoded slash) with a JSON
+ * body that names neither the server nor the cause.
+ */
+public class JsonErrorReportValve extends ErrorReportValve {
+
+	@Override
+	protected void report(Request request, Response response, Throwable throwable) {
+		int status = response.getStatus();
+		if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+			return;
+		}
+		HttpStatus known = HttpStatus.resolve(status);
+		String message = (known != null) ? known.getReasonPhrase() : "Error";
+		try {
+			response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+			response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+			Writer writer = response.getReporter();
+			if (writer != null) {
+				// The reason phrases are fixed ASCII text, so no escaping is needed.
+				writer.write("{\"message\":\"" + message + "\"}");
+				response.finishResponse();
+			}
+		}
+		catch (IOException | IllegalStateException ex) {
+			// The connection is gone or the response already committed: nothing left to
+			// tell the client.
+		}
+	}
+
+}

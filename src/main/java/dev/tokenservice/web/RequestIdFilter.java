@@ -1,0 +1,54 @@
+package dev.tokenservice.web;
+
+import java.io.IOException;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.MDC;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Gives every request an id, on every log line it causes (MDC), in the
+ * {@code X-Request-Id} response header and in 5xx bodies. A caller's own well-formed id
+ * is kept, so a request can be followed through a gateway.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class RequestIdFilter extends OncePerRequestFilter {
+
+	static final String MDC_KEY = "request_id";
+
+	static final String HEADER = "X-Request-Id";
+
+	private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String requested = request.getHeader(HEADER);
+		String id = (requested != null && SAFE_ID.matcher(requested).matches()) ? requested
+				: UUID.randomUUID().toString();
+		MDC.put(MDC_KEY, id);
+		response.setHeader(HEADER, id);
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			MDC.remove(MDC_KEY);
+		}
+	}
+
+	@Override
+	protected boolean shouldNotFilterErrorDispatch() {
+		return false;
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.tokenservice.web;
+
+import org.jspecify.annotations.NullMarked;
