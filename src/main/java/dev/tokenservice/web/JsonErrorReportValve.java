@@ -24,6 +24,12 @@ public class JsonErrorReportValve extends ErrorReportValve {
 		if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
 			return;
 		}
+		if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED.value()) {
+			// A request line naming an unknown protocol version is malformed input: a
+			// client error.
+			status = HttpStatus.BAD_REQUEST.value();
+			response.setStatus(status);
+		}
 		HttpStatus known = HttpStatus.resolve(status);
 		String message = (known != null) ? known.getReasonPhrase() : "Error";
 		try {

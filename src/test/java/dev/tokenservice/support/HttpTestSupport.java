@@ -1,0 +1,69 @@
+package dev.tokenservice.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the black-box HTTP tests: the whole application on a random port, with its real
+ * H2 file database in a temporary data directory and the repository's own config.yml. The
+ * signing secret is fixed so tests can craft tokens of their own. Test classes share one
+ * server (Spring caches the context), so they use {@link TestUsers} for distinct
+ * usernames.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+public abstract class HttpTestSupport {
+
+	public static final String SECRET = "test-secret-that-is-long-enough-for-hs256-signing";
+
+	public static final String ISSUER = "token-service";
+
+	private static final Path DATA_DIR = temporaryDirectory();
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	protected JdbcTemplate jdbc;
+
+	protected Api api;
+
+	@DynamicPropertySource
+	static void testServer(DynamicPropertyRegistry registry) {
+		registry.add("data.dir", DATA_DIR::toString);
+		registry.add("jwt.secret", () -> SECRET);
+	}
+
+	@BeforeEach
+	void connect() {
+		this.api = new Api(this.port);
+	}
+
+	protected long userIdOf(String username) {
+		Long id = this.jdbc.queryForObject("select id from users where username = ?", Long.class, username);
+		return (id != null) ? id : -1;
+	}
+
+	private static Path temporaryDirectory() {
+		try {
+			Path dir = Files.createTempDirectory("token-service-test-");
+			dir.toFile().deleteOnExit();
+			return dir;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,233 @@
+package dev.tokenservice.token;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.tokenservice.support.HttpTestSupport;
+import dev.tokenservice.support.Reply;
+import dev.tokenservice.support.TestTokens;
+import dev.tokenservice.support.TestUsers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code GET /token_status} over HTTP: what is valid, and every way a token is not. */
+class TokenStatusHttpTests extends HttpTestSupport {
+
+	private String username;
+
+	private long userId;
+
+	private String token;
+
+	@BeforeEach
+	void issueToken() {
+		this.username = TestUsers.registered(this.api, "status");
+		this.userId = userIdOf(this.username);
+		this.token = this.api.tokenFor(this.username, TestUsers.PASSWORD);
+	}
+
+	@Test
+	void statusWhenTokenValidThen200WithHolderAndExpiry() {
+		Reply reply = this.api.tokenStatus(this.token);
+
+		assertThat(reply.status()).isEqualTo(200);
+		assertThat(reply.text("message")).isEqualTo("Token is valid");
+		assertThat(reply.number("user_id")).isEqualTo(this.userId);
+		assertThat(reply.json().get("user_id").isNumber()).isTrue();
+		assertThat(reply.text("username")).isEqualTo(this.username);
+		Instant expiresAt = Instant.parse(reply.text("expires_at"));
+		assertThat(Duration.between(Instant.now(), expiresAt)).isBetween(Duration.ofMinutes(59),
+				Duration.ofMinutes(60));
+		assertThat(reply.text("expires_at")).endsWith("Z");
+		assertThat(reply.number("expires_in")).isBetween(3500L, 3600L);
+	}
+
+	@Test
+	void statusWhenBearerHeaderThen200() {
+		Reply reply = this.api.get("/token_status", "Authorization", "Bearer " + this.token);
+
+		assertThat(reply.status()).isEqualTo(200);
+		assertThat(reply.number("user_id")).isEqualTo(this.userId);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Token abc" })
+	void statusWhenBearerHeaderMissingOrOtherSchemeThen401(String authorization) {
+		Reply reply = authorization.isEmpty() ? this.api.get("/token_status")
+				: this.api.get("/token_status", "Authorization", authorization);
+
+		assertInvalid(reply);
+	}
+
+	@Test
+	void statusWhenUserDeletedInDatabaseThen401() {
+		this.jdbc.update("delete from users where id = ?", this.userId);
+
+		assertInvalid(this.api.tokenStatus(this.token));
+	}
+
+	@Test
+	void statusWhenUserDisabledInDatabaseThen401() {
+		this.jdbc.update("update users set enabled = false where id = ?", this.userId);
+
+		assertInvalid(this.api.tokenStatus(this.token));
+	}
+
+	@Test
+	void statusWhenUserTokenVersionMovedOnThen401() {
+		this.jdbc.update("update users set token_version = token_version + 1 where id = ?", this.userId);
+
+		assertInvalid(this.api.tokenStatus(this.token));
+	}
+
+	@Nested
+	class WhenTokenMangled {
+
+		@Test
+		void statusWhenLastCharacterRemovedThen401() {
+			assertInvalid(api.tokenStatus(token.substring(0, token.length() - 1)));
+		}
+
+		@Test
+		void statusWhenPayloadTamperedThen401() {
+			String[] parts = token.split("\\.");
+			String otherPayload = TestTokens.signWith(userId + 1, username, (claims) -> {
+			}).split("\\.")[1];
+
+			assertInvalid(api.tokenStatus(parts[0] + "." + otherPayload + "." + parts[2]));
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "=", "==", "%3D", "%20", "+", "%2B", "%09" })
+		void statusWhenNonCanonicalCharacterAppendedThen401(String suffix) {
+			assertInvalid(api.tokenStatus(token + suffix));
+		}
+
+		@Test
+		void statusWhenPaddedSegmentsThen401() {
+			String[] parts = token.split("\\.");
+
+			assertInvalid(api.tokenStatus(parts[0] + "%3D." + parts[1] + "." + parts[2]));
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "not-a-token", "a.b.c", "a.b", "....", "eyJhbGciOiJIUzI1NiJ9", "null" })
+		void statusWhenGarbageThen401(String garbage) {
+			assertInvalid(api.tokenStatus(garbage));
+		}
+
+		@Test
+		void statusWhenEmptyThen401() {
+			assertInvalid(api.tokenStatus(""));
+		}
+
+		@Test
+		void statusWhenContainsSlashThen401() {
+			assertInvalid(api.tokenStatus(token.replaceFirst("\\.", "/")));
+		}
+
+		@Test
+		void statusWhenOver8KiBThen401() {
+			String huge = TestTokens.signWith(userId, username, (claims) -> claims.claim("padding", "x".repeat(9000)));
+
+			assertThat(huge.length()).isGreaterThan(8192);
+			assertInvalid(api.get("/token_status", "Authorization", "Bearer " + huge));
+			assertInvalid(api.tokenStatus(huge));
+		}
+
+	}
+
+	@Nested
+	class WhenTokenCrafted {
+
+		@Test
+		void statusWhenCraftedCorrectlyWithTheSecretThen200() {
+			// The control case: the crafting below is right, so each failure is due to
+			// its one change.
+			assertThat(api.tokenStatus(TestTokens.signWith(userId, username, (claims) -> {
+			})).status()).isEqualTo(200);
+		}
+
+		@Test
+		void statusWhenSignedWithAnotherSecretThen401() {
+			String forged = TestTokens.sign(TestTokens.claimsFor(userId, username).build(), JWSAlgorithm.HS256,
+					"another-secret-that-is-long-enough-for-hs256");
+
+			assertInvalid(api.tokenStatus(forged));
+		}
+
+		@Test
+		void statusWhenSignedWithHs512AndConfigHs256ThenInvalid() {
+			String otherAlgorithm = TestTokens.sign(TestTokens.claimsFor(userId, username).build(), JWSAlgorithm.HS512,
+					SECRET + SECRET);
+
+			assertInvalid(api.tokenStatus(otherAlgorithm));
+		}
+
+		@Test
+		void statusWhenAlgNoneThen401() {
+			assertInvalid(api.tokenStatus(TestTokens.unsecured(TestTokens.claimsFor(userId, username).build())));
+		}
+
+		@Test
+		void statusWhenExpiredThen401() {
+			assertInvalid(api.tokenStatus(TestTokens.signWith(userId, username,
+					(claims) -> claims.issueTime(Date.from(Instant.now().minusSeconds(7200)))
+						.expirationTime(Date.from(Instant.now().minusSeconds(60))))));
+		}
+
+		@Test
+		void statusWhenNoExpiryThen401() {
+			assertInvalid(
+					api.tokenStatus(TestTokens.signWith(userId, username, (claims) -> claims.expirationTime(null))));
+		}
+
+		@Test
+		void statusWhenIssuerWrongThen401() {
+			assertInvalid(api.tokenStatus(TestTokens.signWith(userId, username, (claims) -> claims.issuer("evil"))));
+		}
+
+		@Test
+		void statusWhenNoIssuerThen401() {
+			assertInvalid(api.tokenStatus(TestTokens.signWith(userId, username, (claims) -> claims.issuer(null))));
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "abc", "-1", "0", "1.5", "99999999999999999999" })
+		void statusWhenSubjectNotAUserIdThen401(String subject) {
+			assertInvalid(api.tokenStatus(TestTokens.signWith(userId, username, (claims) -> claims.subject(subject))));
+		}
+
+		@Test
+		void statusWhenUserNeverExistedThen401() {
+			assertInvalid(api.tokenStatus(TestTokens.signWith(Long.MAX_VALUE / 2, username, (claims) -> {
+			})));
+		}
+
+		@Test
+		void statusWhenVersionMissingThen401() {
+			assertInvalid(
+					api.tokenStatus(TestTokens.signWith(userId, username, (claims) -> claims.claim("ver", null))));
+		}
+
+		@Test
+		void statusWhenVersionNotANumberThen401() {
+			assertInvalid(api.tokenStatus(TestTokens.signWith(userId, username, (claims) -> claims.claim("ver", "0"))));
+		}
+
+	}
+
+	private static void assertInvalid(Reply reply) {
+		assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
+		assertThat(reply.body()).isEqualTo("{\"message\":\"Invalid token\"}");
+		assertThat(reply.isJson()).isTrue();
+	}
+
+}

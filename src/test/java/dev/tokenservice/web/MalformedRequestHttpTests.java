@@ -1,0 +1,225 @@
+package dev.tokenservice.web;
+
+import java.util.List;
+
+import dev.tokenservice.support.HttpTestSupport;
+import dev.tokenservice.support.Reply;
+import dev.tokenservice.support.TestUsers;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bad input of every kind gets a JSON 4xx: never a 5xx, an HTML page, a stack trace or
+ * the name of the server software, including for requests Tomcat rejects before the
+ * application sees them.
+ */
+class MalformedRequestHttpTests extends HttpTestSupport {
+
+	@Nested
+	class Bodies {
+
+		@ParameterizedTest
+		@ValueSource(
+				strings = { "{\"username\":", "not json", "[1,2]", "null", "\"text\"", "{\"username\":\"a\"} trailing",
+						"{\"username\":\"a\",\"username\":\"b\",\"password\":\"x\",\"email\":\"e@x.io\"}",
+						"{'single':'quotes'}" })
+		void registerWhenBodyMalformedThen400Json(String body) {
+			Reply reply = api.postJson("/register-user", body);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+			assertJsonError(reply);
+		}
+
+		@ParameterizedTest
+		@ValueSource(
+				strings = { "{\"username\":[\"a\"],\"password\":\"p\"}", "{\"username\":{\"a\":1},\"password\":\"p\"}",
+						"{\"username\":true,\"password\":\"p\"}", "{\"username\":\"a\",\"password\":1.5}" })
+		void tokenWhenFieldHasWrongTypeThen400NamingIt(String body) {
+			Reply reply = api.postJson("/token", body);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+			assertThat(reply.text("message")).isEqualTo("Invalid request");
+			assertThat(reply.json().get("errors").propertyNames()).containsAnyOf("username", "password");
+		}
+
+		@Test
+		void registerWhenBodyEmptyThen400Json() {
+			Reply reply = api.postJson("/register-user", "");
+
+			assertThat(reply.status()).isEqualTo(400);
+			assertJsonError(reply);
+		}
+
+		@Test
+		void registerWhenOddUnicodeThen4xxJsonNever5xx() {
+			List<String> bodies = List.of(
+					"{\"username\":\"\\ud800abc\",\"password\":\"\\udfff-password\",\"email\":\"a@b.io\"}",
+					"{\"username\":\"abc\\u0000\",\"password\":\"pass\\u0000word\",\"email\":\"a@b.io\"}",
+					"{\"username\":\"\u202Eabc\",\"password\":\"12345678\",\"email\":\"\uFEFF@b.io\"}");
+			for (String body : bodies) {
+				Reply reply = api.postJson("/register-user", body);
+
+				assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+				assertJsonError(reply);
+			}
+		}
+
+		@Test
+		void registerWhenPasswordHasUnusualUnicodeThenAcceptedAndUsable() {
+			String username = TestUsers.uniqueName("unicode");
+			String password = "пароль-密码-🙂-\u00e9\u0301";
+
+			assertThat(api.register(username, password, "u@example.com").status()).isEqualTo(201);
+			assertThat(api.token(username, password).status()).isEqualTo(200);
+		}
+
+		@Test
+		void registerWhenContentLengthOverLimitThen413Json() {
+			Reply reply = api.postJson("/register-user", "{\"username\":\"" + "a".repeat(70_000) + "\"}");
+
+			assertThat(reply.status()).isEqualTo(413);
+			assertJsonError(reply);
+		}
+
+		@Test
+		void registerWhenChunkedBodyOverLimitThen413Json() {
+			String response = api.raw(chunked("/register-user", "application/json",
+					"{\"username\":\"" + "a".repeat(70_000) + "\",\"password\":\"x\"}"));
+
+			assertRawJsonStatus(response, 413);
+		}
+
+		@Test
+		void tokenWhenChunkedFormOverLimitThen413Json() {
+			String response = api.raw(chunked("/token", "application/x-www-form-urlencoded",
+					"grant_type=password&username=a&password=" + "p".repeat(70_000)));
+
+			assertRawJsonStatus(response, 413);
+		}
+
+		@Test
+		void tokenWhenFormOverLimitThen413Json() {
+			Reply reply = api.postForm("/token", "grant_type=password&username=a&password=" + "p".repeat(70_000));
+
+			assertThat(reply.status()).isEqualTo(413);
+			assertJsonError(reply);
+		}
+
+	}
+
+	@Nested
+	class Routing {
+
+		@ParameterizedTest
+		@ValueSource(strings = { "text/plain", "application/xml", "multipart/form-data; boundary=x" })
+		void registerWhenWrongContentTypeThen415Json(String contentType) {
+			Reply reply = api.post("/register-user", contentType, "username=a");
+
+			assertThat(reply.status()).isEqualTo(415);
+			assertJsonError(reply);
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "GET", "PUT", "DELETE", "PATCH" })
+		void registerWhenWrongMethodThen405Json(String method) {
+			Reply reply = api.send(method, "/register-user", "application/json", "{}");
+
+			assertThat(reply.status()).isEqualTo(405);
+			assertThat(reply.header("Allow")).contains("POST");
+			assertJsonError(reply);
+		}
+
+		@Test
+		void tokenStatusWhenPostThen405Json() {
+			Reply reply = api.post("/token_status/abc", "application/json", "{}");
+
+			assertThat(reply.status()).isEqualTo(405);
+			assertJsonError(reply);
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "/", "/nope", "/users", "/admin", "/register-user/extra", "/token/x", "/error",
+				"/actuator", "/h2-console", "/index.html", "/favicon.ico" })
+		void getWhenUnknownPathThen404JsonNot401(String path) {
+			Reply reply = api.get(path);
+
+			assertThat(reply.status()).as(path + " -> " + reply).isEqualTo(404);
+			assertJsonError(reply);
+		}
+
+		@Test
+		void anyResponseThenNoSessionCookieAndNoBasicPrompt() {
+			Reply reply = api.get("/token_status/abc", "Authorization", "Basic dXNlcjpwYXNz");
+
+			assertThat(reply.status()).isEqualTo(401);
+			assertThat(reply.header("Set-Cookie")).isEmpty();
+			assertThat(reply.header("WWW-Authenticate")).isEmpty();
+		}
+
+	}
+
+	@Nested
+	class RejectedBeforeTheApplication {
+
+		@ParameterizedTest
+		@ValueSource(strings = { "GET /token_status/a b HTTP/1.1", "GET /%zz HTTP/1.1",
+				"GET /token_status/%G0 HTTP/1.1", "GET /token_status/a%2Fb HTTP/1.1", "GET /a{b} HTTP/1.1",
+				"GET /../../etc/passwd HTTP/1.1", "GET /token_status/%00 HTTP/1.1", "GET /token_status/a;b=c HTTP/1.1",
+				"JUNK", "GET", "\u0001\u0002\u0003", "GET /token_status/x HTTP/9.9" })
+		void requestWhenRequestLineMalformedThen400Json(String requestLine) {
+			String response = api.raw(requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+			assertRawJsonStatus(response, 400);
+		}
+
+		@Test
+		void requestWhenQueryPercentEncodingBadThen4xxJson() {
+			String response = api
+				.raw("GET /token_status/abc?x=%zz&y=% HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+			assertThat(response).matches("(?s)HTTP/1.1 4\\d\\d .*");
+			assertThat(response).contains("{\"message\":\"");
+		}
+
+		@Test
+		void tokenWhenFormPercentEncodingBadThen400InvalidRequest() {
+			Reply reply = api.postForm("/token", "grant_type=password&username=a&password=%zz");
+
+			assertThat(reply.status()).isEqualTo(400);
+			assertThat(reply.text("error")).isEqualTo("invalid_request");
+		}
+
+	}
+
+	private static String chunked(String path, String contentType, String body) {
+		return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
+				+ "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + Integer.toHexString(body.length())
+				+ "\r\n" + body + "\r\n0\r\n\r\n";
+	}
+
+	private static void assertJsonError(Reply reply) {
+		assertThat(reply.isJson()).as(reply.toString()).isTrue();
+		assertThat(reply.text("message")).isNotBlank();
+		assertNoLeaks(reply.body());
+		assertThat(reply.header("Server")).isEmpty();
+	}
+
+	private static void assertRawJsonStatus(String response, int status) {
+		assertThat(response).as(response).startsWith("HTTP/1.1 " + status);
+		String[] headAndBody = response.split("\r\n\r\n", 2);
+		assertThat(headAndBody[0].toLowerCase()).contains("content-type: application/json").doesNotContain("server:");
+		// The body may come in chunked encoding, with the chunk size on the line before
+		// it.
+		assertThat(headAndBody[1]).contains("{\"message\":\"");
+		assertNoLeaks(headAndBody[1]);
+	}
+
+	private static void assertNoLeaks(String body) {
+		assertThat(body).doesNotContain("<html", "<HTML", "Exception", "Tomcat", "at org.", "at java.", "SQL");
+	}
+
+}
