@@ -1,0 +1,57 @@
+# Container image of the token service.
+#
+# Build:  docker build -t token-service .
+# Run:    export JWT_SECRET="$(openssl rand -base64 48)"    # once; keep this value
+#         docker run -d --name token-service -p 8001:8001 \
+#           -v token-service-data:/app/data \
+#           -e JWT_SECRET \
+#           token-service
+#
+# - /app/data holds the H2 database (and the generated secret when JWT_SECRET is not set):
+#   keep it on a volume, or every new container starts with no users.
+# - JWT_SECRET (at least 32 bytes for HS256) is read by /app/config.yml; use the same value on
+#   every instance and keep it across restarts, or issued tokens stop being valid.
+# - Your own configuration: mount it over the bundled file,
+#     -v ./my-config.yml:/app/config.yml:ro
+#   or mount it elsewhere and name it:
+#     -v ./conf:/conf:ro -e CONFIG_FILE=/conf/config.yml
+# - PORT changes the port inside the container (publish it to match), e.g. -e PORT=9000 -p 9000:9000.
+
+# ---- build stage: compile and package the jar with the Maven wrapper ----
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /build
+
+# Dependencies first, in their own layer: it is rebuilt only when pom.xml or the wrapper changes.
+COPY mvnw pom.xml ./
+COPY .mvn .mvn
+RUN ./mvnw -B -q dependency:go-offline
+
+COPY src src
+# The tests run in CI (.ci/run), not here; the formatting check (validate phase) still runs.
+RUN ./mvnw -B -q package -DskipTests \
+	&& cp target/token-service-*.jar /build/app.jar
+
+# ---- runtime stage: a JRE and the jar, run as a non-root user ----
+FROM eclipse-temurin:25-jre
+
+RUN groupadd --system --gid 10001 app \
+	&& useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+
+WORKDIR /app
+COPY --from=build /build/app.jar /app/app.jar
+# Read from the working directory (/app) at start-up; its ${PORT}, ${DATA_DIR} and ${JWT_SECRET}
+# placeholders take values from the container's environment.
+COPY config.yml /app/config.yml
+RUN mkdir /app/data && chown app:app /app/data
+VOLUME /app/data
+
+EXPOSE 8001
+USER app
+
+# The JVM sizes its heap from the container's memory limit: 75% of it (the default is 25%, too
+# little for a container that runs nothing else), so set a memory limit (docker run --memory=512m)
+# to bound the process. Exit at once on OutOfMemoryError so the container gets restarted instead
+# of limping on.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+
+ENTRYPOINT ["java", "-jar", "/app/app.jar"]

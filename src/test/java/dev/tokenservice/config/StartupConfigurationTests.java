@@ -1,0 +1,166 @@
+package dev.tokenservice.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.tokenservice.TokenServiceApplication;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Starts the whole application on a config.yml written by the test and checks that a bad
+ * value stops start-up with one line naming the key, and that unknown or missing
+ * configuration is reported.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupConfigurationTests {
+
+	private static final String ANALYSIS_PREFIX = "Invalid configuration: ";
+
+	@TempDir
+	Path dir;
+
+	@Nested
+	class InvalidValue {
+
+		@ParameterizedTest(name = "{0}: {1}")
+		@CsvSource(delimiter = '|', textBlock = """
+				jwt.algorithm         | RS256 | must be one of HS256, HS384, HS512 (got 'RS256')
+				jwt.algorithm         | none  | must be one of HS256, HS384, HS512 (got 'none')
+				jwt.expiration_time   | 0     | must be a positive number of minutes
+				jwt.expiration_time   | -5    | must be a positive number of minutes
+				password.bcrypt_cost  | 3     | must be between 4 and 31
+				password.bcrypt_cost  | 32    | must be between 4 and 31
+				password.min_length   | 0     | must be between 1 and 72
+				password.min_length   | 73    | must be between 1 and 72
+				""")
+		void startWhenValueOutOfRangeThenFailsWithOneLineNamingKey(String key, String value, String rule,
+				CapturedOutput output) throws IOException {
+			Path config = writeConfig(yaml(key, value));
+			assertThatThrownBy(() -> start(config).close()).hasRootCauseInstanceOf(InvalidConfigurationException.class)
+				.rootCause()
+				.hasMessage(key + " " + rule);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + key + " " + rule);
+		}
+
+		@Test
+		void startWhenSecretTooShortForHs256ThenFailsNamingJwtSecretWithoutPrintingIt(CapturedOutput output)
+				throws IOException {
+			String secret = "Tr0ub4dor-x9";
+			Path config = writeConfig("jwt:\n  algorithm: HS256\n");
+			assertThatThrownBy(() -> start(config, "--jwt.secret=" + secret).close())
+				.hasRootCauseInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX
+					+ "jwt.secret is too short for HS256: it needs at least 32 bytes (leave it empty to have one generated)");
+			assertThat(output.getAll()).doesNotContain(secret);
+		}
+
+		@Test
+		void startWhenSecretOf40BytesWithHs512ThenFailsNamingJwtSecretWithoutPrintingIt(CapturedOutput output)
+				throws IOException {
+			String secret = "k3y-".repeat(10);
+			assertThat(secret).hasSize(40);
+			Path config = writeConfig("jwt:\n  algorithm: HS512\n");
+			assertThatThrownBy(() -> start(config, "--jwt.secret=" + secret).close())
+				.hasRootCauseInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX
+					+ "jwt.secret is too short for HS512: it needs at least 64 bytes (leave it empty to have one generated)");
+			assertThat(output.getAll()).doesNotContain(secret);
+		}
+
+		private static String yaml(String key, String value) {
+			String[] parts = key.split("\\.", 2);
+			return parts[0] + ":\n  " + parts[1] + ": " + value + "\n";
+		}
+
+		private static List<String> analysisLines(CapturedOutput output) {
+			return output.getAll().lines().map(String::strip).filter((line) -> line.contains(ANALYSIS_PREFIX)).toList();
+		}
+
+	}
+
+	@Nested
+	class ConfigFileKeys {
+
+		@Test
+		void startWhenConfigFileHasTypoKeysThenStartsAndWarnsAboutEachUnknownKeyOnly(CapturedOutput output)
+				throws IOException {
+			Path config = writeConfig("""
+					jwt:
+					  algorithm: HS256
+					  expiration_tme: 5
+					  issuer: token-service
+					jwtt:
+					  secret: x
+					password:
+					  bcrypt_cost: 4
+					  min_length: 8
+					""");
+			try (ConfigurableApplicationContext context = start(config)) {
+				// The typo leaves the default in force: it must not pass silently.
+				assertThat(context.getBean(JwtProperties.class).expirationTime()).isEqualTo(Duration.ofMinutes(60));
+			}
+			assertThat(warnLine(output, "Unknown configuration key 'jwt.expiration_tme' in " + config)).isNotNull();
+			assertThat(warnLine(output, "Unknown configuration key 'jwtt.secret' in " + config)).isNotNull();
+			assertThat(output.getAll()).contains("Configuration read from " + config)
+				.doesNotContain("Unknown configuration key 'jwt.algorithm'")
+				.doesNotContain("Unknown configuration key 'jwt.issuer'")
+				.doesNotContain("Unknown configuration key 'password.bcrypt_cost'")
+				.doesNotContain("Unknown configuration key 'password.min_length'");
+		}
+
+		@Test
+		void startWhenConfigFileMissingThenStartsAndWarnsNoConfigurationFile(CapturedOutput output) throws IOException {
+			Path config = StartupConfigurationTests.this.dir.resolve("absent.yml");
+			try (ConfigurableApplicationContext context = start(config)) {
+				assertThat(context.isActive()).isTrue();
+			}
+			assertThat(warnLine(output, "No configuration file at " + config)).isNotNull();
+			assertThat(output.getAll()).doesNotContain("Configuration read from");
+		}
+
+		private static String warnLine(CapturedOutput output, String message) {
+			return output.getAll()
+				.lines()
+				.filter((line) -> line.contains(message))
+				.peek((line) -> assertThat(line).contains(" WARN "))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("No log line containing: " + message));
+		}
+
+	}
+
+	private Path writeConfig(String yaml) throws IOException {
+		Path config = this.dir.resolve("config.yml");
+		Files.writeString(config, yaml);
+		return config;
+	}
+
+	/**
+	 * Extra arguments outrank the file and the environment; the secret tests pass the
+	 * secret this way because a JWT_SECRET variable in the shell would outrank the file.
+	 */
+	private ConfigurableApplicationContext start(Path config, String... extraArgs) {
+		List<String> args = new ArrayList<>(
+				List.of("--server.port=0", "--data.dir=" + this.dir.resolve("data"), "--config.file=" + config));
+		args.addAll(List.of(extraArgs));
+		return SpringApplication.run(TokenServiceApplication.class, args.toArray(String[]::new));
+	}
+
+}
