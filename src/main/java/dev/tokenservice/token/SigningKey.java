@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -18,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 import dev.tokenservice.config.DataProperties;
 import dev.tokenservice.config.InvalidConfigurationException;
 import dev.tokenservice.config.JwtProperties;
+import dev.tokenservice.config.PrivateFiles;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.MacAlgorithm;
 import org.slf4j.Logger;
@@ -82,34 +80,30 @@ public class SigningKey {
 		}
 	}
 
+	/**
+	 * Writes a new secret under a unique temporary name, then links it into place: the
+	 * link fails if another process got there first, and then its secret is used.
+	 */
 	private static boolean createIfAbsent(Path file, int bytes) throws IOException {
 		if (Files.exists(file)) {
 			return false;
 		}
-		Files.createDirectories(file.toAbsolutePath().getParent());
+		Path dir = file.toAbsolutePath().getParent();
+		Files.createDirectories(dir, PrivateFiles.ownerOnly(true));
 		byte[] secret = new byte[bytes];
 		new SecureRandom().nextBytes(secret);
-		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-		Files.deleteIfExists(temporary);
-		Files.createFile(temporary, ownerOnly());
-		Files.writeString(temporary, Base64.getEncoder().encodeToString(secret));
+		Path temporary = Files.createTempFile(dir, file.getFileName() + "-", ".tmp", PrivateFiles.ownerOnly(false));
 		try {
-			Files.move(temporary, file);
+			Files.writeString(temporary, Base64.getEncoder().encodeToString(secret));
+			Files.createLink(file, temporary);
 			return true;
 		}
 		catch (FileAlreadyExistsException ex) {
-			// Another process created it first: use theirs.
-			Files.delete(temporary);
 			return false;
 		}
-	}
-
-	private static FileAttribute<?>[] ownerOnly() {
-		if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-			return new FileAttribute<?>[0];
+		finally {
+			Files.delete(temporary);
 		}
-		return new FileAttribute<?>[] {
-				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) };
 	}
 
 }

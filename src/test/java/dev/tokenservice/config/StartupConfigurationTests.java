@@ -3,6 +3,7 @@ package dev.tokenservice.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,22 @@ class StartupConfigurationTests {
 			assertThat(output.getAll()).doesNotContain(secret);
 		}
 
+		@Test
+		void startWhenValueInvalidThenStopsBeforeWritingAnything() throws IOException {
+			Path config = writeConfig(yaml("password.bcrypt_cost", "3"));
+			assertThatThrownBy(() -> start(config).close()).hasRootCauseInstanceOf(InvalidConfigurationException.class);
+			assertThat(StartupConfigurationTests.this.dir.resolve("data")).doesNotExist();
+		}
+
+		@Test
+		void startWhenDataDirBlankThenFailsNamingDataDir(CapturedOutput output) throws IOException {
+			Path config = writeConfig("data:\n  dir: \"  \"\n");
+			assertThatThrownBy(() -> SpringApplication
+				.run(TokenServiceApplication.class, "--server.port=0", "--config.file=" + config)
+				.close()).hasRootCauseInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + "data.dir must name a directory");
+		}
+
 		private static String yaml(String key, String value) {
 			String[] parts = key.split("\\.", 2);
 			return parts[0] + ":\n  " + parts[1] + ": " + value + "\n";
@@ -133,6 +150,15 @@ class StartupConfigurationTests {
 			}
 			assertThat(warnLine(output, "No configuration file at " + config)).isNotNull();
 			assertThat(output.getAll()).doesNotContain("Configuration read from");
+		}
+
+		@Test
+		void startWhenDataDirAbsentThenCreatesItReadableByOwnerOnly() throws IOException {
+			Path config = writeConfig("jwt:\n  issuer: token-service\n");
+			try (ConfigurableApplicationContext context = start(config)) {
+				assertThat(Files.getPosixFilePermissions(StartupConfigurationTests.this.dir.resolve("data")))
+					.isEqualTo(PosixFilePermissions.fromString("rwx------"));
+			}
 		}
 
 		private static String warnLine(CapturedOutput output, String message) {

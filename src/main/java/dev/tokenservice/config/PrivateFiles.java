@@ -1,0 +1,25 @@
+package dev.tokenservice.config;
+
+import java.nio.file.FileSystems;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Permissions for what the service writes into its data directory: password hashes and
+ * the signing secret are for the service's own user only.
+ */
+public final class PrivateFiles {
+
+	private PrivateFiles() {
+	}
+
+	public static FileAttribute<?>[] ownerOnly(boolean directory) {
+		if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+			return new FileAttribute<?>[0];
+		}
+		String permissions = directory ? "rwx------" : "rw-------";
+		return new FileAttribute<?>[] {
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)) };
+	}
+
+}
