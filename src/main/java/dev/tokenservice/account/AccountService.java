@@ -9,8 +9,10 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 
 /**
- * Registration and password authentication, and the current state of a token's holder.
- * The only way other packages reach user accounts.
+ * Registration, password authentication and a user's own account changes, and the current
+ * state of a token's holder. The only way other packages reach user accounts. Passwords
+ * are hashed before any transaction opens: a 70 ms hash must not hold a database
+ * connection.
  */
 @Service
 public class AccountService {
@@ -21,29 +23,34 @@ public class AccountService {
 
 	private final PasswordHasher hasher;
 
+	private final PasswordPolicy policy;
+
 	private final Clock clock;
 
-	AccountService(UserAccountRepository users, PasswordHasher hasher, Clock clock) {
+	AccountService(UserAccountRepository users, PasswordHasher hasher, PasswordPolicy policy, Clock clock) {
 		this.users = users;
 		this.hasher = hasher;
+		this.policy = policy;
 		this.clock = clock;
 	}
 
 	/**
-	 * Stores a new user and returns its id. The password is hashed before any transaction
-	 * opens, and the unique index alone decides a race between two registrations of one
-	 * name.
+	 * Stores a new user and returns its id. The unique index alone decides a race between
+	 * two registrations of one name.
 	 */
 	long register(RegisterRequest request) {
-		String username = canonical(request.username());
-		rejectIfTaken(username);
-		String hash = this.hasher.hash(request.password());
+		return create(request.username(), request.email(), request.password(), Role.USER);
+	}
+
+	long create(String username, String email, String password, Role role) {
+		String canonical = canonical(username);
+		rejectIfTaken(canonical);
+		String hash = this.hasher.hash(password);
 		try {
-			return this.users.saveAndFlush(new UserAccount(username, request.email(), hash, this.clock.instant()))
-				.getId();
+			return this.users.saveAndFlush(new UserAccount(canonical, email, hash, role, this.clock.instant())).getId();
 		}
 		catch (DataIntegrityViolationException ex) {
-			rejectIfTaken(username);
+			rejectIfTaken(canonical);
 			throw ex;
 		}
 	}
@@ -52,20 +59,53 @@ public class AccountService {
 	 * The holder of these credentials, if the password is right and the account enabled.
 	 */
 	public TokenHolder authenticate(Credentials credentials) {
-		Optional<UserAccount> user = findByUsername(credentials.username());
-		boolean matched = this.hasher.matches(credentials.password(),
-				user.map(UserAccount::getPasswordHash).orElse(null));
-		if (user.isEmpty() || !matched) {
-			throw new InvalidCredentialsException();
-		}
-		if (!user.get().isEnabled()) {
+		UserAccount user = verifiedPassword(findByUsername(credentials.username()), credentials.password());
+		if (!user.isEnabled()) {
 			throw new AccountDisabledException();
 		}
-		return user.get().toTokenHolder();
+		return user.toTokenHolder();
 	}
 
 	public Optional<TokenHolder> findTokenHolder(long userId) {
 		return this.users.findTokenHolderById(userId);
+	}
+
+	UserView view(long userId) {
+		return this.users.findById(userId).map(UserView::of).orElseThrow(AccountNotFoundException::new);
+	}
+
+	Optional<Role> roleOf(String username) {
+		return findByUsername(username).map(UserAccount::getRole);
+	}
+
+	/** Sets a new password and ends every token issued under the old one. */
+	void changePassword(TokenHolder holder, ChangePasswordRequest request) {
+		UserAccount user = verifiedPassword(this.users.findById(holder.userId()), request.currentPassword());
+		this.policy.problemWith(request.newPassword(), user.getUsername()).ifPresent((problem) -> {
+			throw new PasswordRejectedException("new_password", problem);
+		});
+		String hash = this.hasher.hash(request.newPassword());
+		if (this.users.changePassword(user.getId(), hash, this.clock.instant()) == 0) {
+			throw new AccountNotFoundException();
+		}
+	}
+
+	/** Ends every token of this user issued until now. */
+	void logOutEverywhere(long userId) {
+		if (this.users.endTokensIssuedBefore(userId, this.clock.instant()) == 0) {
+			throw new AccountNotFoundException();
+		}
+	}
+
+	/**
+	 * One BCrypt comparison whether or not the user exists, so timing reveals nothing.
+	 */
+	private UserAccount verifiedPassword(Optional<UserAccount> user, String password) {
+		boolean matched = this.hasher.matches(password, user.map(UserAccount::getPasswordHash).orElse(null));
+		if (user.isEmpty() || !matched) {
+			throw new InvalidCredentialsException();
+		}
+		return user.get();
 	}
 
 	private Optional<UserAccount> findByUsername(String username) {

@@ -9,13 +9,16 @@ import org.jspecify.annotations.Nullable;
 
 /** The body of {@code POST /register-user}; unknown extra fields are ignored. */
 @AcceptablePassword
-record RegisterRequest(@NotNull(message = "is required") @Pattern(regexp = USERNAME_RULE,
-		message = "must be 3-64 characters from A-Z a-z 0-9 . _ - @, starting with a letter or digit") @Nullable String username,
+record RegisterRequest(
+		@NotNull(message = "is required") @Pattern(regexp = USERNAME_RULE,
+				message = USERNAME_MESSAGE) @Nullable String username,
 		@NotNull(message = "is required") @Nullable String password,
 		@NotBlank(message = "is required") @Email(message = "must be a valid email address") @Size(max = 254,
 				message = "must be at most 254 characters") @Nullable String email) {
 
 	static final String USERNAME_RULE = "[A-Za-z0-9][A-Za-z0-9._@-]{2,63}";
+
+	static final String USERNAME_MESSAGE = "must be 3-64 characters from A-Z a-z 0-9 . _ - @, starting with a letter or digit";
 
 	@Override
 	public String toString() {

@@ -21,9 +21,10 @@ class RegistrationController {
 	}
 
 	@PostMapping(path = "/register-user", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<RegisterResponse> register(@Valid @RequestBody RegisterRequest request) {
+	ResponseEntity<AccountMessage> register(@Valid @RequestBody RegisterRequest request) {
 		long userId = this.accounts.register(request);
-		return ResponseEntity.created(URI.create("/users/" + userId)).body(RegisterResponse.created(userId));
+		return ResponseEntity.created(URI.create("/users/" + userId))
+			.body(AccountMessage.of("User created successfully", userId));
 	}
 
 }

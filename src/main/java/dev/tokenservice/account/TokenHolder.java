@@ -1,8 +1,14 @@
 package dev.tokenservice.account;
 
 /**
- * The part of a user that decides whether their tokens are good: existence, the enabled
- * flag and the token version that a password change or log-out-everywhere raises.
+ * The part of a user that decides whether their tokens are good and what they may do:
+ * existence, the enabled flag, the role, and the token version that a password change or
+ * log-out-everywhere raises.
  */
-public record TokenHolder(long userId, String username, boolean enabled, long tokenVersion) {
+public record TokenHolder(long userId, String username, boolean enabled, Role role, long tokenVersion) {
+
+	public boolean isAdmin() {
+		return this.role == Role.ADMIN;
+	}
+
 }

@@ -4,6 +4,8 @@ import java.time.Instant;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -33,6 +35,10 @@ class UserAccount {
 	@Column(nullable = false)
 	private boolean enabled;
 
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false, length = 16)
+	private Role role;
+
 	@Column(name = "token_version", nullable = false)
 	private int tokenVersion;
 
@@ -48,10 +54,11 @@ class UserAccount {
 	protected UserAccount() {
 	}
 
-	UserAccount(String username, String email, String passwordHash, Instant now) {
+	UserAccount(String username, String email, String passwordHash, Role role, Instant now) {
 		this.username = username;
 		this.email = email;
 		this.passwordHash = passwordHash;
+		this.role = role;
 		this.enabled = true;
 		this.createdAt = now;
 		this.updatedAt = now;
@@ -65,6 +72,18 @@ class UserAccount {
 		return this.username;
 	}
 
+	String getEmail() {
+		return this.email;
+	}
+
+	Role getRole() {
+		return this.role;
+	}
+
+	Instant getCreatedAt() {
+		return this.createdAt;
+	}
+
 	String getPasswordHash() {
 		return this.passwordHash;
 	}
@@ -73,13 +92,23 @@ class UserAccount {
 		return this.enabled;
 	}
 
+	boolean isEnabledAdmin() {
+		return this.enabled && this.role == Role.ADMIN;
+	}
+
+	void setEnabled(boolean enabled, Instant now) {
+		this.enabled = enabled;
+		this.updatedAt = now;
+	}
+
 	TokenHolder toTokenHolder() {
-		return new TokenHolder(this.id, this.username, this.enabled, this.tokenVersion);
+		return new TokenHolder(this.id, this.username, this.enabled, this.role, this.tokenVersion);
 	}
 
 	@Override
 	public String toString() {
-		return "UserAccount[id=" + this.id + ", username=" + this.username + ", enabled=" + this.enabled + "]";
+		return "UserAccount[id=" + this.id + ", username=" + this.username + ", role=" + this.role + ", enabled="
+				+ this.enabled + "]";
 	}
 
 }

@@ -1,9 +1,16 @@
 package dev.tokenservice.account;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
+import jakarta.persistence.LockModeType;
+
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
+import org.springframework.transaction.annotation.Transactional;
 
 interface UserAccountRepository extends JpaRepository<UserAccount, Long> {
 
@@ -12,8 +19,32 @@ interface UserAccountRepository extends JpaRepository<UserAccount, Long> {
 	@Query("select u.id from UserAccount u where u.username = :username")
 	Optional<Long> findIdByUsername(String username);
 
-	@Query("select new dev.tokenservice.account.TokenHolder(u.id, u.username, u.enabled, u.tokenVersion) "
+	@Query("select new dev.tokenservice.account.TokenHolder(u.id, u.username, u.enabled, u.role, u.tokenVersion) "
 			+ "from UserAccount u where u.id = :id")
 	Optional<TokenHolder> findTokenHolderById(long id);
+
+	/**
+	 * Locks the enabled admins, so two admins disabling each other at once are decided
+	 * one after the other.
+	 */
+	@Lock(LockModeType.PESSIMISTIC_WRITE)
+	@Query("select u from UserAccount u where u.role = dev.tokenservice.account.Role.ADMIN and u.enabled = true")
+	List<UserAccount> lockEnabledAdmins();
+
+	/**
+	 * Ends every token issued so far; an atomic increment, so concurrent changes never
+	 * lose one.
+	 */
+	@Transactional
+	@Modifying(clearAutomatically = true)
+	@Query("update UserAccount u set u.tokenVersion = u.tokenVersion + 1, u.updatedAt = :now, "
+			+ "u.version = u.version + 1 where u.id = :id")
+	int endTokensIssuedBefore(long id, Instant now);
+
+	@Transactional
+	@Modifying(clearAutomatically = true)
+	@Query("update UserAccount u set u.passwordHash = :hash, u.tokenVersion = u.tokenVersion + 1, "
+			+ "u.updatedAt = :now, u.version = u.version + 1 where u.id = :id")
+	int changePassword(long id, String hash, Instant now);
 
 }

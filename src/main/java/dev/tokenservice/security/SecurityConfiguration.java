@@ -1,27 +1,36 @@
 package dev.tokenservice.security;
 
+import dev.tokenservice.config.IntrospectionProperties;
+import dev.tokenservice.token.TokenVerifier;
 import dev.tokenservice.web.ErrorResponse;
 import dev.tokenservice.web.ErrorResponseWriter;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * One stateless filter chain for a JSON API: no sessions, cookies, CSRF tokens, login
- * page or Basic prompt. The public endpoints need no authentication; unknown paths fall
- * through to a JSON 404 rather than a 401.
+ * page or Basic prompt. Bearer tokens authenticate users, HTTP Basic the introspection
+ * clients; the rules below say who may call what. Each rule names its method, so a wrong
+ * method still gets 405 and an unknown path a JSON 404 rather than a 401.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+	private static final String ADMIN = "ADMIN";
+
 	@Bean
-	SecurityFilterChain apiFilterChain(HttpSecurity http) throws Exception {
+	SecurityFilterChain apiFilterChain(HttpSecurity http, TokenVerifier verifier, IntrospectionProperties introspection,
+			ErrorResponseWriter errors) throws Exception {
+		JsonAuthenticationEntryPoint entryPoint = new JsonAuthenticationEntryPoint(errors);
 		return http
 			// No cookies or sessions are ever used, so there is no ambient credential to
 			// forge (no CSRF).
@@ -32,7 +41,26 @@ class SecurityConfiguration {
 			.httpBasic(AbstractHttpConfigurer::disable)
 			.logout(AbstractHttpConfigurer::disable)
 			.anonymous(AbstractHttpConfigurer::disable)
-			.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+			.addFilterBefore(new BearerTokenAuthenticationFilter(verifier), AnonymousAuthenticationFilter.class)
+			.addFilterBefore(new IntrospectionClientAuthenticationFilter(introspection),
+					AnonymousAuthenticationFilter.class)
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
+				.accessDeniedHandler((request, response, ex) -> errors.write(response, HttpStatus.FORBIDDEN,
+						ErrorResponse.of("Forbidden"))))
+			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.PUT, "/toggle-user-permission/**")
+				.hasRole(ADMIN)
+				.requestMatchers(HttpMethod.DELETE, "/remove-user/**")
+				.hasRole(ADMIN)
+				.requestMatchers(HttpMethod.GET, "/users")
+				.hasRole(ADMIN)
+				.requestMatchers(HttpMethod.POST, "/introspect")
+				.hasAnyAuthority(Authorities.ADMIN.getAuthority(), Authorities.INTROSPECTION_CLIENT.getAuthority())
+				.requestMatchers(HttpMethod.GET, "/users/*", "/me")
+				.authenticated()
+				.requestMatchers(HttpMethod.POST, "/change-password", "/logout-all", "/revoke")
+				.authenticated()
+				.anyRequest()
+				.permitAll())
 			.build();
 	}
 

@@ -18,8 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * Decides whether a token is valid: canonical compact form, signature with the configured
  * key and algorithm only (never the token's {@code alg}), {@code exp} in the future, the
- * configured {@code iss}, and a holder who still exists, is enabled and has not moved
- * past the token's {@code ver}.
+ * configured {@code iss}, a {@code jti} that was not revoked, and a holder who still
+ * exists, is enabled and has not moved past the token's {@code ver}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8725#section-3.1">RFC 8725 §3.1</a>
  */
@@ -31,11 +31,17 @@ public class TokenVerifier {
 	/** Three unpadded base64url parts: no '+', '/', '=' or whitespace (RFC 7515 §7.1). */
 	private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
+	/** A positive user id that fits a {@code long}: 18 digits at most. */
+	private static final Pattern SUBJECT = Pattern.compile("[1-9][0-9]{0,17}");
+
 	private final JwtParser parser;
 
 	private final AccountService accounts;
 
-	TokenVerifier(SigningKey signingKey, Clock clock, JwtProperties jwt, AccountService accounts) {
+	private final TokenRevocations revocations;
+
+	TokenVerifier(SigningKey signingKey, Clock clock, JwtProperties jwt, AccountService accounts,
+			TokenRevocations revocations) {
 		this.parser = Jwts.parser()
 			.sig()
 			.clear()
@@ -46,19 +52,28 @@ public class TokenVerifier {
 			.clock(() -> Date.from(clock.instant()))
 			.build();
 		this.accounts = accounts;
+		this.revocations = revocations;
 	}
 
+	/**
+	 * The token's holder and claims if the token is valid now: signed, unexpired, not
+	 * revoked, and its holder exists, is enabled and has not moved past its version.
+	 */
 	public Optional<VerifiedToken> verify(String token) {
+		return readSigned(token).flatMap(this::currentHolder);
+	}
+
+	/**
+	 * The token's claims if its form, signature, issuer and expiry are right, whatever
+	 * its holder's state.
+	 */
+	Optional<SignedToken> readSigned(String token) {
 		if (token == null || token.length() > MAX_TOKEN_LENGTH || !COMPACT_JWS.matcher(token).matches()) {
 			return Optional.empty();
 		}
-		return parse(token).flatMap(this::currentHolder);
-	}
-
-	private Optional<Claims> parse(String token) {
 		try {
 			Claims claims = this.parser.parseSignedClaims(token).getPayload();
-			return hasRequiredClaims(claims) ? Optional.of(claims) : Optional.empty();
+			return hasRequiredClaims(claims) ? Optional.of(signedToken(claims)) : Optional.empty();
 		}
 		catch (JwtException | IllegalArgumentException ex) {
 			return Optional.empty();
@@ -67,7 +82,7 @@ public class TokenVerifier {
 
 	private static boolean hasRequiredClaims(Claims claims) {
 		return claims.getExpiration() != null && claims.getIssuedAt() != null && claims.getId() != null
-				&& claims.getSubject() != null && claims.getSubject().matches("[1-9][0-9]{0,18}")
+				&& claims.getSubject() != null && SUBJECT.matcher(claims.getSubject()).matches()
 				&& isWholeNumber(claims.get(TokenIssuer.VERSION_CLAIM));
 	}
 
@@ -75,14 +90,18 @@ public class TokenVerifier {
 		return value instanceof Integer || value instanceof Long;
 	}
 
-	private Optional<VerifiedToken> currentHolder(Claims claims) {
-		long userId = Long.parseLong(claims.getSubject());
-		long version = ((Number) claims.get(TokenIssuer.VERSION_CLAIM)).longValue();
-		return this.accounts.findTokenHolder(userId)
+	private static SignedToken signedToken(Claims claims) {
+		return new SignedToken(Long.parseLong(claims.getSubject()), claims.getId(),
+				((Number) claims.get(TokenIssuer.VERSION_CLAIM)).longValue(), claims.getIssuedAt().toInstant(),
+				claims.getExpiration().toInstant());
+	}
+
+	private Optional<VerifiedToken> currentHolder(SignedToken token) {
+		return this.accounts.findTokenHolder(token.userId())
 			.filter(TokenHolder::enabled)
-			.filter((holder) -> holder.tokenVersion() == version)
-			.map((holder) -> new VerifiedToken(holder.userId(), holder.username(), claims.getId(),
-					claims.getIssuedAt().toInstant(), claims.getExpiration().toInstant()));
+			.filter((holder) -> holder.tokenVersion() == token.version())
+			.filter((holder) -> !this.revocations.isRevoked(token.jti()))
+			.map((holder) -> new VerifiedToken(holder, token.jti(), token.issuedAt(), token.expiresAt()));
 	}
 
 }

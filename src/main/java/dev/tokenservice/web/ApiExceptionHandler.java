@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.tokenservice.account.AccountDisabledException;
+import dev.tokenservice.account.AccountNotFoundException;
 import dev.tokenservice.account.InvalidCredentialsException;
+import dev.tokenservice.account.LastAdminException;
+import dev.tokenservice.account.PasswordRejectedException;
 import dev.tokenservice.account.UsernameTakenException;
 import dev.tokenservice.token.InvalidTokenException;
 import dev.tokenservice.token.OAuth2TokenException;
@@ -15,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
 
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.MethodParameter;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
@@ -22,12 +27,18 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.validation.FieldError;
+import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -54,6 +65,27 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ErrorResponse> disabled(AccountDisabledException ex) {
 		return ResponseEntity.status(HttpStatus.FORBIDDEN).body(ErrorResponse.of(ex.getMessage()));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> notFound(AccountNotFoundException ex) {
+		return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ErrorResponse.of(ex.getMessage()));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> lastAdmin(LastAdminException ex) {
+		return ResponseEntity.status(HttpStatus.CONFLICT).body(ErrorResponse.of(ex.getMessage()));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> passwordRejected(PasswordRejectedException ex) {
+		return ResponseEntity.badRequest().body(ErrorResponse.invalid(Map.of(ex.getField(), ex.getMessage())));
+	}
+
+	/** A controller's own rights check, after the security rules let the caller in. */
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> forbidden(AccessDeniedException ex) {
+		return ResponseEntity.status(HttpStatus.FORBIDDEN).body(ErrorResponse.of("Forbidden"));
 	}
 
 	@ExceptionHandler
@@ -105,6 +137,30 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ResponseEntity.badRequest().headers(headers).body(ErrorResponse.invalid(errors));
 	}
 
+	/**
+	 * A path variable or query parameter that is not a number: named by its wire name.
+	 */
+	@Override
+	protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		String name = (ex instanceof MethodArgumentTypeMismatchException mismatch) ? mismatch.getName()
+				: String.valueOf(ex.getPropertyName());
+		return ResponseEntity.badRequest().body(ErrorResponse.invalid(Map.of(name, "must be a whole number")));
+	}
+
+	/** {@code @Min}/{@code @Max} on path variables and query parameters. */
+	@Override
+	protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		Map<String, String> errors = new LinkedHashMap<>();
+		for (ParameterValidationResult result : ex.getParameterValidationResults()) {
+			String name = wireName(result.getMethodParameter());
+			result.getResolvableErrors()
+				.forEach((error) -> errors.putIfAbsent(name, String.valueOf(error.getDefaultMessage())));
+		}
+		return ResponseEntity.badRequest().body(ErrorResponse.invalid(errors));
+	}
+
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
@@ -124,6 +180,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		HttpStatus known = HttpStatus.resolve(status.value());
 		String message = (known != null) ? known.getReasonPhrase() : "Error";
 		return ResponseEntity.status(status).headers(headers).body(ErrorResponse.of(message));
+	}
+
+	private static String wireName(MethodParameter parameter) {
+		PathVariable path = parameter.getParameterAnnotation(PathVariable.class);
+		if (path != null && !path.value().isEmpty()) {
+			return path.value();
+		}
+		RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+		if (param != null && !param.value().isEmpty()) {
+			return param.value();
+		}
+		return snakeCase(String.valueOf(parameter.getParameterName()));
 	}
 
 	private static String fieldOf(DatabindException ex) {

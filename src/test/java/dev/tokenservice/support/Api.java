@@ -13,6 +13,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -60,6 +61,45 @@ public final class Api {
 
 	public Reply send(String method, String path, String contentType, String body) {
 		return send(request(path).header("Content-Type", contentType).method(method, BodyPublishers.ofString(body)));
+	}
+
+	/**
+	 * A request with an {@code Authorization} header (none when {@code authorization} is
+	 * null) and an optional body.
+	 */
+	public Reply authorized(String method, String path, String authorization, String contentType, String body) {
+		HttpRequest.Builder request = request(path).method(method,
+				(body != null) ? BodyPublishers.ofString(body) : BodyPublishers.noBody());
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		if (contentType != null) {
+			request.header("Content-Type", contentType);
+		}
+		return send(request);
+	}
+
+	/** A request without a body, authenticated by this bearer token. */
+	public Reply withToken(String method, String path, String token) {
+		return authorized(method, path, bearer(token), null, null);
+	}
+
+	public Reply postJson(String path, Object body, String token) {
+		String json = (body instanceof String text) ? text : JSON.writeValueAsString(body);
+		return authorized("POST", path, bearer(token), "application/json", json);
+	}
+
+	public Reply postForm(String path, String formBody, String authorization) {
+		return authorized("POST", path, authorization, "application/x-www-form-urlencoded", formBody);
+	}
+
+	public static String bearer(String token) {
+		return "Bearer " + token;
+	}
+
+	public static String basic(String id, String secret) {
+		return "Basic " + Base64.getEncoder()
+			.encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
 	}
 
 	public Reply register(String username, String password, String email) {

@@ -29,6 +29,16 @@ public abstract class HttpTestSupport {
 
 	public static final String ISSUER = "token-service";
 
+	/** The admin the service creates at start-up from {@code admin.*}. */
+	public static final String ADMIN_USERNAME = "root-admin";
+
+	public static final String ADMIN_PASSWORD = "Admin-Password-For-Tests-1";
+
+	/** The introspection client configured in {@code introspection.clients}. */
+	public static final String INTROSPECTION_CLIENT_ID = "resource-server";
+
+	public static final String INTROSPECTION_CLIENT_SECRET = "introspection-secret-for-tests";
+
 	private static final Path DATA_DIR = temporaryDirectory();
 
 	@LocalServerPort
@@ -43,6 +53,10 @@ public abstract class HttpTestSupport {
 	static void testServer(DynamicPropertyRegistry registry) {
 		registry.add("data.dir", DATA_DIR::toString);
 		registry.add("jwt.secret", () -> SECRET);
+		registry.add("admin.username", () -> ADMIN_USERNAME);
+		registry.add("admin.password", () -> ADMIN_PASSWORD);
+		registry.add("introspection.clients[0].id", () -> INTROSPECTION_CLIENT_ID);
+		registry.add("introspection.clients[0].secret", () -> INTROSPECTION_CLIENT_SECRET);
 	}
 
 	@BeforeEach
@@ -53,6 +67,10 @@ public abstract class HttpTestSupport {
 	protected long userIdOf(String username) {
 		Long id = this.jdbc.queryForObject("select id from users where username = ?", Long.class, username);
 		return (id != null) ? id : -1;
+	}
+
+	protected String adminToken() {
+		return this.api.tokenFor(ADMIN_USERNAME, ADMIN_PASSWORD);
 	}
 
 	private static Path temporaryDirectory() {

@@ -1,0 +1,75 @@
+package dev.tokenservice.account;
+
+import dev.tokenservice.config.AdminProperties;
+import dev.tokenservice.config.InvalidConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates the first admin from configuration at start-up, once: an existing account of
+ * that name is left as it is, so a restart neither duplicates the admin nor resets its
+ * password.
+ */
+@Component
+class AdminBootstrap implements ApplicationRunner {
+
+	private static final Logger logger = LoggerFactory.getLogger(AdminBootstrap.class);
+
+	private final AdminProperties admin;
+
+	private final AccountService accounts;
+
+	private final PasswordPolicy policy;
+
+	AdminBootstrap(AdminProperties admin, AccountService accounts, PasswordPolicy policy) {
+		this.admin = admin;
+		this.accounts = accounts;
+		this.policy = policy;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		if (!this.admin.isConfigured()) {
+			logger.info("No admin configured: set admin.password (ADMIN_PASSWORD) to create one at start-up");
+			return;
+		}
+		checkConfiguredAdmin();
+		this.accounts.roleOf(this.admin.username()).ifPresentOrElse(this::reportExisting, this::create);
+	}
+
+	private void checkConfiguredAdmin() {
+		if (!this.admin.username().matches(RegisterRequest.USERNAME_RULE)) {
+			throw new InvalidConfigurationException("admin.username", RegisterRequest.USERNAME_MESSAGE);
+		}
+		this.policy.problemWith(this.admin.password(), this.admin.username()).ifPresent((problem) -> {
+			throw new InvalidConfigurationException("admin.password", problem);
+		});
+	}
+
+	private void reportExisting(Role role) {
+		if (role == Role.ADMIN) {
+			logger.info("Admin '{}' exists: left unchanged", this.admin.username());
+		}
+		else {
+			logger.warn("User '{}' exists and is not an admin: not promoted; choose another admin.username",
+					this.admin.username());
+		}
+	}
+
+	private void create() {
+		try {
+			long id = this.accounts.create(this.admin.username(), this.admin.username() + "@localhost",
+					this.admin.password(), Role.ADMIN);
+			logger.info("Created admin '{}' (user id {})", this.admin.username(), id);
+		}
+		catch (UsernameTakenException ex) {
+			// Another instance sharing the database created it a moment ago.
+			logger.info("Admin '{}' was created by another instance", this.admin.username());
+		}
+	}
+
+}

@@ -1,0 +1,62 @@
+package dev.tokenservice.security;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+
+import dev.tokenservice.account.TokenHolder;
+import dev.tokenservice.token.TokenVerifier;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates {@code Authorization: Bearer} requests with the same verifier as
+ * {@code /token_status}, so the holder's rights and state come from the database on every
+ * request.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-2.1">RFC 6750 §2.1</a>
+ */
+class BearerTokenAuthenticationFilter extends OncePerRequestFilter {
+
+	private static final String PREFIX = "bearer ";
+
+	private final TokenVerifier verifier;
+
+	BearerTokenAuthenticationFilter(TokenVerifier verifier) {
+		this.verifier = verifier;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+		if (authorization != null && authorization.toLowerCase(Locale.ROOT).startsWith(PREFIX)) {
+			this.verifier.verify(authorization.substring(PREFIX.length()).trim())
+				.ifPresentOrElse((token) -> authenticate(token.holder()),
+						() -> JsonAuthenticationEntryPoint.rememberFailure(request, "Invalid token"));
+		}
+		chain.doFilter(request, response);
+	}
+
+	/** {@code /token_status} reads its Bearer header itself; verifying twice is waste. */
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return request.getRequestURI().startsWith("/token_status");
+	}
+
+	private static void authenticate(TokenHolder holder) {
+		List<SimpleGrantedAuthority> authorities = holder.isAdmin() ? List.of(Authorities.USER, Authorities.ADMIN)
+				: List.of(Authorities.USER);
+		SecurityContextHolder.getContext()
+			.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(holder, null, authorities));
+	}
+
+}

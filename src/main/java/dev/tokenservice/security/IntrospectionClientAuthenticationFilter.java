@@ -1,0 +1,99 @@
+package dev.tokenservice.security;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import dev.tokenservice.config.IntrospectionProperties;
+import org.jspecify.annotations.Nullable;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates the introspection clients of config.yml by HTTP Basic on
+ * {@code POST /introspect}. Secrets are compared as SHA-256 digests in constant time, and
+ * an unknown client id costs the same comparison as a wrong secret.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1">RFC 6749 §2.3.1</a>
+ */
+class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
+
+	static final String PATH = "/introspect";
+
+	private static final String PREFIX = "basic ";
+
+	private final Map<String, byte[]> secretDigests;
+
+	private final byte[] unknownClientDigest = sha256("no client has this secret");
+
+	IntrospectionClientAuthenticationFilter(IntrospectionProperties properties) {
+		this.secretDigests = properties.clients()
+			.stream()
+			.collect(Collectors.toUnmodifiableMap(IntrospectionProperties.Client::id,
+					(client) -> sha256(client.secret())));
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+		if (authorization != null && authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+			String clientId = authenticatedClient(authorization.substring(PREFIX.length()).trim());
+			if (clientId != null) {
+				SecurityContextHolder.getContext()
+					.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(clientId, null,
+							List.of(Authorities.INTROSPECTION_CLIENT)));
+			}
+			else {
+				JsonAuthenticationEntryPoint.rememberFailure(request, "Invalid client credentials");
+			}
+		}
+		chain.doFilter(request, response);
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return !PATH.equals(request.getRequestURI());
+	}
+
+	private @Nullable String authenticatedClient(String encoded) {
+		String[] idAndSecret = decode(encoded).split(":", 2);
+		if (idAndSecret.length != 2) {
+			return null;
+		}
+		byte[] expected = this.secretDigests.getOrDefault(idAndSecret[0], this.unknownClientDigest);
+		boolean matched = MessageDigest.isEqual(expected, sha256(idAndSecret[1]));
+		return (matched && this.secretDigests.containsKey(idAndSecret[0])) ? idAndSecret[0] : null;
+	}
+
+	private static String decode(String encoded) {
+		try {
+			return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			return "";
+		}
+	}
+
+	private static byte[] sha256(String value) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Every JDK has SHA-256", ex);
+		}
+	}
+
+}

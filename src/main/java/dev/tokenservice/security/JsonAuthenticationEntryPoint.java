@@ -1,0 +1,50 @@
+package dev.tokenservice.security;
+
+import java.io.IOException;
+
+import dev.tokenservice.web.ErrorResponse;
+import dev.tokenservice.web.ErrorResponseWriter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+
+/**
+ * The 401 of a protected endpoint: a JSON message saying whether the credentials were
+ * missing or wrong, and the challenge API.md gives ({@code Bearer error="invalid_token"},
+ * plus {@code Basic} where introspection clients may use it).
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3">RFC 6750 §3</a>
+ */
+class JsonAuthenticationEntryPoint implements AuthenticationEntryPoint {
+
+	private static final String FAILURE = JsonAuthenticationEntryPoint.class.getName() + ".failure";
+
+	private final ErrorResponseWriter errors;
+
+	JsonAuthenticationEntryPoint(ErrorResponseWriter errors) {
+		this.errors = errors;
+	}
+
+	/** Called by the authentication filters when a presented credential is wrong. */
+	static void rememberFailure(HttpServletRequest request, String message) {
+		request.setAttribute(FAILURE, message);
+	}
+
+	@Override
+	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException ex)
+			throws IOException {
+		Object failure = request.getAttribute(FAILURE);
+		String message = (failure != null) ? failure.toString() : "Authentication required";
+		response.addHeader(HttpHeaders.WWW_AUTHENTICATE,
+				"Bearer realm=\"token-service\", error=\"invalid_token\", error_description=\"" + message + "\"");
+		if (IntrospectionClientAuthenticationFilter.PATH.equals(request.getRequestURI())) {
+			response.addHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"token-service\", charset=\"UTF-8\"");
+		}
+		this.errors.write(response, HttpStatus.UNAUTHORIZED, ErrorResponse.of(message));
+	}
+
+}

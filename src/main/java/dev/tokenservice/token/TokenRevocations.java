@@ -1,0 +1,60 @@
+package dev.tokenservice.token;
+
+import java.time.Clock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which tokens were revoked before they expired. A record is needed only while its token
+ * could still pass every other check, so expired ones are purged on a schedule and the
+ * table stays as small as the set of live revoked tokens.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc7009#section-2.1">RFC 7009 §2.1</a>
+ */
+@Component
+public class TokenRevocations {
+
+	private static final Logger logger = LoggerFactory.getLogger(TokenRevocations.class);
+
+	private final RevokedTokenRepository revoked;
+
+	private final Clock clock;
+
+	TokenRevocations(RevokedTokenRepository revoked, Clock clock) {
+		this.revoked = revoked;
+		this.clock = clock;
+	}
+
+	boolean isRevoked(String jti) {
+		return this.revoked.existsById(jti);
+	}
+
+	void revoke(SignedToken token) {
+		if (isRevoked(token.jti())) {
+			return;
+		}
+		try {
+			this.revoked.saveAndFlush(new RevokedToken(token.jti(), token.userId(), token.expiresAt()));
+		}
+		catch (DataIntegrityViolationException ex) {
+			// Revoked by a concurrent request, or its user was deleted meanwhile: either
+			// way the token is dead.
+		}
+	}
+
+	@Scheduled(fixedDelayString = "${token.revocation-purge-interval:10m}",
+			initialDelayString = "${token.revocation-purge-interval:10m}")
+	public int purgeExpired() {
+		int purged = this.revoked.deleteExpiredBefore(this.clock.instant());
+		if (purged > 0) {
+			logger.debug("Purged {} revocation records of expired tokens", purged);
+		}
+		return purged;
+	}
+
+}
