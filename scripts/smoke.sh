@@ -4,6 +4,9 @@
 # Prints one "PASS name" / "FAIL name (...)" line per step and a final "N passed, M failed" line;
 # exits 0 only if every step passed. Each run registers a new user with a unique name.
 # SMOKE_MAX_TIME (default 15) is the per-request curl --max-time in seconds.
+# With ADMIN_PASSWORD (and ADMIN_USERNAME, default admin) set to the service's bootstrap admin, it
+# also walks through administration: disable the user and watch their token turn invalid, enable,
+# revoke, introspect, log out everywhere. Without them those steps are skipped, and say so.
 set -u
 
 BASE_URL="${1:-http://localhost:8001}"
@@ -67,6 +70,7 @@ check() {
 request -X POST "$BASE_URL/register-user" -H 'Content-Type: application/json' \
 	-d "{\"username\":\"$USERNAME\",\"password\":\"$PASSWORD\",\"email\":\"$EMAIL\"}"
 check register 201 '"message":"User created successfully"' '"user_id":'
+USER_ID=$(printf '%s' "$BODY" | sed -n 's/.*"user_id":\([0-9]*\).*/\1/p')
 
 # 2. The same username again.
 request -X POST "$BASE_URL/register-user" -H 'Content-Type: application/json' \
@@ -122,6 +126,61 @@ case "$CTYPE" in
 application/json*) check unknown-path-404 404 '"message":' ;;
 *) fail unknown-path-404 "404 application/json (content type was '$CTYPE')" ;;
 esac
+
+# login USERNAME PASSWORD : prints the token of a JSON-style login (empty if it failed).
+login() {
+	curl -sS --max-time "$MAX_TIME" -X POST "$BASE_URL/token" -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$1\",\"password\":\"$2\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}
+
+if [ -z "${ADMIN_PASSWORD:-}" ]; then
+	echo "SKIP admin walk-through: set ADMIN_PASSWORD (and ADMIN_USERNAME) to the service's bootstrap admin"
+else
+	ADMIN_TOKEN=$(login "${ADMIN_USERNAME:-admin}" "$ADMIN_PASSWORD")
+	AUTH_ADMIN="Authorization: Bearer $ADMIN_TOKEN"
+
+	# 11. The user reads their own record; the admin list is not for them.
+	request "$BASE_URL/me" -H "Authorization: Bearer $TOKEN"
+	check me 200 "\"username\":\"$USERNAME\"" '"roles":["user"]'
+	request "$BASE_URL/users" -H "Authorization: Bearer $TOKEN"
+	check users-as-user-403 403 '"message":"Forbidden"'
+	request "$BASE_URL/users?size=5" -H "$AUTH_ADMIN"
+	check users-as-admin 200 '"users":[' '"total":'
+
+	# 12. The admin disables the user: their token turns invalid at once, and login is refused.
+	request -X PUT "$BASE_URL/toggle-user-permission/$USER_ID/0" -H "$AUTH_ADMIN"
+	check disable-user 200 '"message":"User permission updated successfully"'
+	request "$BASE_URL/token_status/$TOKEN"
+	check token-of-disabled-user-401 401 '"message":"Invalid token"'
+	request -X POST "$BASE_URL/token" -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$USERNAME\",\"password\":\"$PASSWORD\"}"
+	check login-of-disabled-user-403 403 '"message":"User is disabled"'
+
+	# 13. Enabled again, the same (unrevoked) token is valid again.
+	request -X PUT "$BASE_URL/toggle-user-permission/$USER_ID/1" -H "$AUTH_ADMIN"
+	check enable-user 200 '"message":"User permission updated successfully"'
+	request "$BASE_URL/token_status/$TOKEN"
+	check token-after-enable-200 200 '"message":"Token is valid"'
+
+	# 14. Introspection (RFC 7662) by the admin, then revocation (RFC 7009) by the user.
+	request -X POST "$BASE_URL/introspect" -H "$AUTH_ADMIN" --data-urlencode "token=$TOKEN"
+	check introspect-active 200 '"active":true' "\"username\":\"$USERNAME\""
+	request -X POST "$BASE_URL/revoke" -H "Authorization: Bearer $TOKEN" --data-urlencode "token=$TOKEN"
+	check revoke 200 '{}'
+	request "$BASE_URL/token_status/$TOKEN"
+	check token-after-revoke-401 401 '"message":"Invalid token"'
+	request -X POST "$BASE_URL/introspect" -H "$AUTH_ADMIN" --data-urlencode "token=$TOKEN"
+	check introspect-revoked-inactive 200 '"active":false'
+
+	# 15. Log out everywhere: older tokens die, a new login works.
+	OLDER=$(login "$USERNAME" "$PASSWORD")
+	request -X POST "$BASE_URL/logout-all" -H "Authorization: Bearer $OLDER"
+	check logout-all 200 '"message":"Logged out everywhere"'
+	request "$BASE_URL/token_status/$OLDER"
+	check token-after-logout-all-401 401 '"message":"Invalid token"'
+	request "$BASE_URL/token_status/$(login "$USERNAME" "$PASSWORD")"
+	check token-after-new-login-200 200 '"message":"Token is valid"'
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,6 +1,7 @@
 package dev.tokenservice.token;
 
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +48,7 @@ public class TokenRevocations {
 		}
 	}
 
-	@Scheduled(fixedDelayString = "${token.revocation-purge-interval:10m}",
-			initialDelayString = "${token.revocation-purge-interval:10m}")
+	@Scheduled(fixedDelay = 10, initialDelay = 10, timeUnit = TimeUnit.MINUTES)
 	public int purgeExpired() {
 		int purged = this.revoked.deleteExpiredBefore(this.clock.instant());
 		if (purged > 0) {
