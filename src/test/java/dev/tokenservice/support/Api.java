@@ -98,8 +98,7 @@ public final class Api {
 	}
 
 	public static String basic(String id, String secret) {
-		return "Basic " + Base64.getEncoder()
-			.encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+		return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
 	}
 
 	public Reply register(String username, String password, String email) {

@@ -1,0 +1,346 @@
+package dev.tokenservice.token;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Map;
+import java.util.Set;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionResponse;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Subject;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import dev.tokenservice.support.Api;
+import dev.tokenservice.support.HttpTestSupport;
+import dev.tokenservice.support.Reply;
+import dev.tokenservice.support.TestTokens;
+import dev.tokenservice.support.TestUsers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code POST /introspect} (RFC 7662) over HTTP: who may ask, what an active token looks
+ * like, and that every token {@code /token_status} refuses is inactive here too.
+ */
+class IntrospectionHttpTests extends HttpTestSupport {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final String CLIENT = Api.basic(INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET);
+
+	private String username;
+
+	private long userId;
+
+	private String token;
+
+	@BeforeEach
+	void issueToken() {
+		this.username = TestUsers.registered(this.api, "introspect");
+		this.userId = userIdOf(this.username);
+		this.token = this.api.tokenFor(this.username, TestUsers.PASSWORD);
+	}
+
+	@Nested
+	class ActiveToken {
+
+		@Test
+		void introspectWhenBasicClientAndValidTokenThen200ActiveWithClaimsAndNoStore() {
+			JsonNode claims = payloadOf(token);
+
+			Reply reply = introspect(token, CLIENT);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(reply.isJson()).isTrue();
+			assertThat(reply.header("Cache-Control"))
+				.hasValueSatisfying((cacheControl) -> assertThat(cacheControl).contains("no-store"));
+			JsonNode body = reply.json();
+			assertThat(Set.copyOf(body.propertyNames())).containsExactlyInAnyOrder("active", "sub", "username", "exp",
+					"iat", "jti", "iss", "token_type");
+			assertThat(body.get("active").isBoolean()).isTrue();
+			assertThat(body.get("active").booleanValue()).isTrue();
+			assertThat(body.get("sub").isString()).as("sub is a string").isTrue();
+			assertThat(body.get("sub").asString()).isEqualTo(Long.toString(userId))
+				.isEqualTo(claims.get("sub").asString());
+			assertThat(body.get("username").asString()).isEqualTo(username);
+			assertThat(body.get("exp").isNumber()).as("exp is a number").isTrue();
+			assertThat(body.get("exp").asLong()).isEqualTo(claims.get("exp").asLong());
+			assertThat(body.get("iat").isNumber()).as("iat is a number").isTrue();
+			assertThat(body.get("iat").asLong()).isEqualTo(claims.get("iat").asLong());
+			assertThat(body.get("jti").asString()).isEqualTo(claims.get("jti").asString());
+			assertThat(body.get("iss").asString()).isEqualTo(ISSUER);
+			assertThat(body.get("token_type").asString()).isEqualTo("Bearer");
+		}
+
+		@Test
+		void introspectWhenAdminBearerThen200Active() {
+			Reply reply = introspect(token, Api.bearer(adminToken()));
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(reply.json().get("active").booleanValue()).isTrue();
+			assertThat(reply.text("sub")).isEqualTo(Long.toString(userId));
+			assertThat(reply.text("username")).isEqualTo(username);
+		}
+
+		@Test
+		void introspectWhenNimbusClientThenActiveWithSubjectUsernameAndExpiry() throws IOException, ParseException {
+			JsonNode claims = payloadOf(token);
+
+			TokenIntrospectionResponse response = nimbusIntrospect(token);
+
+			assertThat(response.indicatesSuccess()).isTrue();
+			TokenIntrospectionSuccessResponse success = response.toSuccessResponse();
+			assertThat(success.isActive()).isTrue();
+			assertThat(success.getSubject()).isEqualTo(new Subject(Long.toString(userId)));
+			assertThat(success.getUsername()).isEqualTo(username);
+			assertThat(success.getExpirationTime()).isEqualTo(new Date(claims.get("exp").asLong() * 1000));
+		}
+
+		@Test
+		void introspectWhenNimbusClientAndTokenRevokedThenInactive() throws IOException, ParseException {
+			Reply revoked = api.postForm("/revoke", Api.form(Map.of("token", token)), Api.bearer(token));
+			assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+
+			TokenIntrospectionResponse response = nimbusIntrospect(token);
+
+			assertThat(response.indicatesSuccess()).isTrue();
+			assertThat(response.toSuccessResponse().isActive()).isFalse();
+		}
+
+		private TokenIntrospectionResponse nimbusIntrospect(String introspected) throws IOException, ParseException {
+			URI endpoint = URI.create("http://127.0.0.1:" + api.port() + "/introspect");
+			ClientSecretBasic client = new ClientSecretBasic(new ClientID(INTROSPECTION_CLIENT_ID),
+					new Secret(INTROSPECTION_CLIENT_SECRET));
+			HTTPResponse httpResponse = new TokenIntrospectionRequest(endpoint, client,
+					new BearerAccessToken(introspected))
+				.toHTTPRequest()
+				.send();
+			return TokenIntrospectionResponse.parse(httpResponse);
+		}
+
+	}
+
+	@Nested
+	class Caller {
+
+		@Test
+		void introspectWhenNoCredentialsThen401() {
+			assertUnauthorized(introspect(token, null));
+		}
+
+		@Test
+		void introspectWhenClientSecretWrongThen401() {
+			assertUnauthorized(introspect(token, Api.basic(INTROSPECTION_CLIENT_ID, "wrong-secret")));
+		}
+
+		@Test
+		void introspectWhenClientUnknownThen401() {
+			assertUnauthorized(introspect(token, Api.basic("unknown-client", INTROSPECTION_CLIENT_SECRET)));
+		}
+
+		@Test
+		void introspectWhenBearerGarbageThen401() {
+			assertUnauthorized(introspect(token, Api.bearer("not-a-token")));
+		}
+
+		@Test
+		void introspectWhenBearerOfNonAdminUserThen403() {
+			Reply reply = introspect(token, Api.bearer(token));
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+			assertThat(reply.isJson()).isTrue();
+			assertThat(reply.body()).isEqualTo("{\"message\":\"Forbidden\"}");
+		}
+
+		@Test
+		void introspectWhenTokenParameterMissingThen400InvalidRequest() {
+			Reply reply = api.postForm("/introspect", Api.form(Map.of("token_type_hint", "access_token")), CLIENT);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+			assertThat(reply.isJson()).isTrue();
+			assertThat(reply.text("error")).isEqualTo("invalid_request");
+			assertThat(reply.text("message")).isNotBlank();
+		}
+
+		@Test
+		void introspectWhenTokenEmptyThen400InvalidRequestAsIfOmitted() {
+			// RFC 6749 §3.1 and §3.2, whose form conventions RFC 7662 reuses: "Parameters
+			// sent without a value MUST be treated as if they were omitted from the
+			// request."
+			Reply reply = introspect("", CLIENT);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+			assertThat(reply.isJson()).isTrue();
+			assertThat(reply.text("error")).isEqualTo("invalid_request");
+			assertThat(reply.text("message")).isNotBlank();
+			assertThat(api.tokenStatus("").status()).isEqualTo(401);
+		}
+
+		@Test
+		void introspectWhenJsonBodyThen415() {
+			Reply reply = api.authorized("POST", "/introspect", CLIENT, "application/json",
+					"{\"token\":\"" + token + "\"}");
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(415);
+			assertThat(reply.isJson()).isTrue();
+			assertThat(reply.text("message")).isNotBlank();
+		}
+
+		@Test
+		void getIntrospectThen405() {
+			Reply reply = api.authorized("GET", "/introspect", CLIENT, null, null);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(405);
+			assertThat(reply.isJson()).isTrue();
+			assertThat(reply.text("message")).isNotBlank();
+		}
+
+		private void assertUnauthorized(Reply reply) {
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
+			assertThat(reply.isJson()).isTrue();
+			assertThat(reply.text("message")).isNotBlank();
+			assertThat(reply.body()).doesNotContain("\"active\"");
+		}
+
+	}
+
+	/** Every token /token_status refuses is {@code {"active":false}} and nothing more. */
+	@Nested
+	class InactiveToken {
+
+		@Test
+		void introspectWhenGarbageThenInactive() {
+			assertInactiveEverywhere("not-a-token");
+		}
+
+		@Test
+		void introspectWhenTruncatedThenInactive() {
+			assertInactiveEverywhere(token.substring(0, token.length() - 1));
+		}
+
+		@Test
+		void introspectWhenPayloadTamperedThenInactive() {
+			String[] parts = token.split("\\.");
+			String otherPayload = TestTokens.signWith(userId + 1, username, (claims) -> {
+			}).split("\\.")[1];
+
+			assertInactiveEverywhere(parts[0] + "." + otherPayload + "." + parts[2]);
+		}
+
+		@Test
+		void introspectWhenSignedWithAnotherSecretThenInactive() {
+			assertInactiveEverywhere(TestTokens.sign(TestTokens.claimsFor(userId, username).build(), JWSAlgorithm.HS256,
+					"another-secret-that-is-long-enough-for-hs256"));
+		}
+
+		@Test
+		void introspectWhenExpiredThenInactive() {
+			assertInactiveEverywhere(TestTokens.signWith(userId, username,
+					(claims) -> claims.issueTime(Date.from(Instant.now().minusSeconds(7200)))
+						.expirationTime(Date.from(Instant.now().minusSeconds(60)))));
+		}
+
+		@Test
+		void introspectWhenIssuerWrongThenInactive() {
+			assertInactiveEverywhere(TestTokens.signWith(userId, username, (claims) -> claims.issuer("evil")));
+		}
+
+		@Test
+		void introspectWhenUserNeverExistedThenInactive() {
+			assertInactiveEverywhere(TestTokens.signWith(Long.MAX_VALUE / 2, username, (claims) -> {
+			}));
+		}
+
+		@Test
+		void introspectWhenAlgNoneThenInactive() {
+			assertInactiveEverywhere(TestTokens.unsecured(TestTokens.claimsFor(userId, username).build()));
+		}
+
+		@Test
+		void introspectWhenUserDisabledThenInactive() {
+			Reply disabled = api.withToken("PUT", "/toggle-user-permission/" + userId + "/0", adminToken());
+			assertThat(disabled.status()).as(disabled.toString()).isEqualTo(200);
+
+			assertInactiveEverywhere(token);
+		}
+
+		@Test
+		void introspectWhenUserDisabledThenEnabledAgainThenActiveAgain() {
+			String admin = adminToken();
+			assertThat(api.withToken("PUT", "/toggle-user-permission/" + userId + "/0", admin).status()).isEqualTo(200);
+			assertInactiveEverywhere(token);
+
+			assertThat(api.withToken("PUT", "/toggle-user-permission/" + userId + "/1", admin).status()).isEqualTo(200);
+
+			Reply reply = introspect(token, CLIENT);
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(reply.json().get("active").booleanValue()).isTrue();
+			assertThat(api.tokenStatus(token).status()).isEqualTo(200);
+		}
+
+		@Test
+		void introspectWhenUserDeletedThenInactive() {
+			Reply deleted = api.withToken("DELETE", "/remove-user/" + userId, adminToken());
+			assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+
+			assertInactiveEverywhere(token);
+		}
+
+		@Test
+		void introspectWhenRevokedThenInactive() {
+			Reply revoked = api.postForm("/revoke", Api.form(Map.of("token", token)), Api.bearer(token));
+			assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+
+			assertInactiveEverywhere(token);
+		}
+
+		@Test
+		void introspectWhenLoggedOutEverywhereThenInactive() {
+			Reply loggedOut = api.withToken("POST", "/logout-all", token);
+			assertThat(loggedOut.status()).as(loggedOut.toString()).isEqualTo(200);
+
+			assertInactiveEverywhere(token);
+		}
+
+		private void assertInactiveEverywhere(String introspected) {
+			assertInactive(introspect(introspected, CLIENT));
+			Reply status = api.tokenStatus(introspected);
+			assertThat(status.status()).as("/token_status agrees: " + status).isEqualTo(401);
+		}
+
+		private void assertInactive(Reply reply) {
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(reply.isJson()).isTrue();
+			assertThat(reply.header("Cache-Control"))
+				.hasValueSatisfying((cacheControl) -> assertThat(cacheControl).contains("no-store"));
+			JsonNode body = reply.json();
+			assertThat(Set.copyOf(body.propertyNames())).as(reply.body()).containsExactly("active");
+			assertThat(body.get("active").isBoolean()).isTrue();
+			assertThat(body.get("active").booleanValue()).isFalse();
+		}
+
+	}
+
+	private Reply introspect(String introspected, String authorization) {
+		return this.api.postForm("/introspect", Api.form(Map.of("token", introspected)), authorization);
+	}
+
+	private static JsonNode payloadOf(String token) {
+		return JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+	}
+
+}
