@@ -30,6 +30,8 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import static dev.tokenservice.support.ProtectedEndpointAssertions.assertForbidden;
+import static dev.tokenservice.support.ProtectedEndpointAssertions.assertUnauthorized;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -811,23 +813,6 @@ class AccountAdminHttpTests extends HttpTestSupport {
 		assertThat(this.jdbc.queryForObject("select enabled from users where id = ?", Boolean.class, id))
 			.as("user %d still exists and is enabled", id)
 			.isTrue();
-	}
-
-	private static void assertUnauthorized(Reply reply, String message) {
-		assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
-		assertThat(reply.isJson()).isTrue();
-		assertThat(reply.text("message")).isEqualTo(message);
-		assertThat(reply.header("WWW-Authenticate")).hasValueSatisfying((challenge) -> {
-			assertThat(challenge).startsWith("Bearer");
-			assertThat(challenge).contains("error=\"invalid_token\"");
-		});
-	}
-
-	private static void assertForbidden(Reply reply) {
-		assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
-		assertThat(reply.isJson()).isTrue();
-		assertThat(reply.json().propertyNames()).containsExactly("message");
-		assertThat(reply.text("message")).isEqualTo("Forbidden");
 	}
 
 	private static void assertNotFound(Reply reply) {

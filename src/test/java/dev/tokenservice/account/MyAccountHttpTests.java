@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import static dev.tokenservice.support.ProtectedEndpointAssertions.assertForbidden;
+import static dev.tokenservice.support.ProtectedEndpointAssertions.assertUnauthorized;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -343,22 +345,6 @@ class MyAccountHttpTests extends HttpTestSupport {
 		assertThat(user.propertyNames()).noneMatch((name) -> name.toLowerCase().contains("password"));
 		assertThat(user.propertyNames()).noneMatch((name) -> name.toLowerCase().contains("hash"));
 		assertThat(reply.body()).doesNotContain("$2a$").doesNotContain("$2b$").doesNotContain("$2y$");
-	}
-
-	private static void assertUnauthorized(Reply reply, String message) {
-		assertThat(reply.status()).isEqualTo(401);
-		assertThat(reply.isJson()).isTrue();
-		assertThat(reply.text("message")).isEqualTo(message);
-		assertThat(reply.header("WWW-Authenticate")).hasValueSatisfying((challenge) -> {
-			assertThat(challenge).startsWith("Bearer");
-			assertThat(challenge).contains("error=\"invalid_token\"");
-		});
-	}
-
-	private static void assertForbidden(Reply reply) {
-		assertThat(reply.status()).isEqualTo(403);
-		assertThat(reply.isJson()).isTrue();
-		assertThat(reply.text("message")).isEqualTo("Forbidden");
 	}
 
 	private static void assertInvalidRequest(Reply reply, String field) {
