@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the way API.md tells an operator to serve such clients
  * ({@code password.min_length: 6}).
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "password.min_length=6")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "password.min_length=6", "password.reject_common=false" })
 class TutorialWalkthroughHttpTests {
 
 	@TempDir

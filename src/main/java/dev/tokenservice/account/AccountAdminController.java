@@ -1,5 +1,6 @@
 package dev.tokenservice.account;
 
+import dev.tokenservice.audit.AuditLog;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -36,8 +37,9 @@ class AccountAdminController {
 	}
 
 	@DeleteMapping("/remove-user/{user_id}")
-	AccountMessage remove(@PathVariable("user_id") long userId) {
+	AccountMessage remove(@PathVariable("user_id") long userId, @AuthenticationPrincipal TokenHolder caller) {
 		this.administration.delete(userId);
+		AuditLog.adminAction("delete_user", caller.userId(), userId);
 		return AccountMessage.of("User deleted successfully");
 	}
 

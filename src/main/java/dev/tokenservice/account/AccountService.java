@@ -5,6 +5,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import dev.tokenservice.audit.AuditLog;
+import dev.tokenservice.throttle.LoginAttempt;
+import dev.tokenservice.throttle.Throttle;
+
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 
@@ -25,12 +29,16 @@ public class AccountService {
 
 	private final PasswordPolicy policy;
 
+	private final Throttle throttle;
+
 	private final Clock clock;
 
-	AccountService(UserAccountRepository users, PasswordHasher hasher, PasswordPolicy policy, Clock clock) {
+	AccountService(UserAccountRepository users, PasswordHasher hasher, PasswordPolicy policy, Throttle throttle,
+			Clock clock) {
 		this.users = users;
 		this.hasher = hasher;
 		this.policy = policy;
+		this.throttle = throttle;
 		this.clock = clock;
 	}
 
@@ -38,8 +46,11 @@ public class AccountService {
 	 * Stores a new user and returns its id. The unique index alone decides a race between
 	 * two registrations of one name.
 	 */
-	long register(RegisterRequest request) {
-		return create(request.username(), request.email(), request.password(), Role.USER);
+	long register(RegisterRequest request, String client) {
+		this.throttle.admitRegistration(client);
+		long userId = create(request.username(), request.email(), request.password(), Role.USER);
+		AuditLog.registered(userId, canonical(request.username()), client);
+		return userId;
 	}
 
 	long create(String username, String email, String password, Role role) {
@@ -57,12 +68,36 @@ public class AccountService {
 
 	/**
 	 * The holder of these credentials, if the password is right and the account enabled.
+	 * Throttled per username and client address, where only wrong passwords count.
 	 */
-	public TokenHolder authenticate(Credentials credentials) {
-		UserAccount user = verifiedPassword(findByUsername(credentials.username()), credentials.password());
+	public TokenHolder authenticate(Credentials credentials, String client) {
+		LoginAttempt attempt = this.throttle.admitLogin(credentials.username(), client);
+		Optional<UserAccount> found;
+		boolean matched;
+		try {
+			found = findByUsername(credentials.username());
+			matched = this.hasher.matches(credentials.password(), found.map(UserAccount::getPasswordHash).orElse(null));
+		}
+		catch (RuntimeException ex) {
+			// The database or the hashing queue failed: no guess was judged.
+			attempt.wasNoGuess();
+			throw ex;
+		}
+		if (!matched) {
+			AuditLog.loginFailed(credentials.username(), client, found.isPresent() ? "wrong_password" : "unknown_user");
+			throw new InvalidCredentialsException();
+		}
+		attempt.wasNoGuess();
+		return enabledHolder(found.get(), credentials.password(), client);
+	}
+
+	private TokenHolder enabledHolder(UserAccount user, String password, String client) {
 		if (!user.isEnabled()) {
+			AuditLog.loginFailed(user.getUsername(), client, "disabled");
 			throw new AccountDisabledException();
 		}
+		upgradeHashIfWeaker(user, password);
+		AuditLog.loginSucceeded(user.getId(), user.getUsername(), client);
 		return user.toTokenHolder();
 	}
 
@@ -88,12 +123,25 @@ public class AccountService {
 		if (this.users.changePassword(user.getId(), hash, this.clock.instant()) == 0) {
 			throw new AccountNotFoundException();
 		}
+		AuditLog.accountChanged("password_changed", user.getId());
 	}
 
 	/** Ends every token of this user issued until now. */
 	void logOutEverywhere(long userId) {
 		if (this.users.endTokensIssuedBefore(userId, this.clock.instant()) == 0) {
 			throw new AccountNotFoundException();
+		}
+		AuditLog.accountChanged("logged_out_everywhere", userId);
+	}
+
+	/**
+	 * Rehashes at the configured cost after {@code password.bcrypt_cost} was raised, the
+	 * one moment the plain password is at hand. A concurrent password change wins.
+	 */
+	private void upgradeHashIfWeaker(UserAccount user, String password) {
+		if (this.hasher.needsUpgrade(user.getPasswordHash())) {
+			this.users.replacePasswordHash(user.getId(), user.getPasswordHash(), this.hasher.hash(password),
+					this.clock.instant());
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.tokenservice.account;
 
+import dev.tokenservice.audit.AuditLog;
 import jakarta.validation.Valid;
 import org.jspecify.annotations.Nullable;
 
@@ -43,6 +44,9 @@ class MyAccountController {
 			throw new AccessDeniedException("Not the caller's own account");
 		}
 		this.accounts.logOutEverywhere(target);
+		if (target != caller.userId()) {
+			AuditLog.adminAction("log_out_user_everywhere", caller.userId(), target);
+		}
 		return AccountMessage.of("Logged out everywhere", target);
 	}
 

@@ -3,14 +3,18 @@ package dev.tokenservice.account;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.tokenservice.config.PasswordProperties;
+import me.gosimple.nbvcxz.Nbvcxz;
 
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Which passwords a user may choose: long enough, short enough for BCrypt, not the
- * username. No composition rules.
+ * Which passwords a user may choose: long enough, short enough for BCrypt, not containing
+ * the username, and not common or easily guessed. No composition rules. Guessability is
+ * nbvcxz's estimate against the breached-password and word lists it ships.
  *
  * @see <a href="https://pages.nist.gov/800-63-4/sp800-63b.html#password">NIST SP 800-63B
  * §3.1.1.2</a>
@@ -18,10 +22,24 @@ import org.springframework.stereotype.Component;
 @Component
 class PasswordPolicy {
 
+	/**
+	 * About a million guesses: within reach of any list of leaked passwords and their
+	 * usual variations ({@code qwerty123}, {@code P@ssw0rd}, {@code summer2024}).
+	 */
+	static final double MIN_ENTROPY_BITS = 20;
+
 	private final int minLength;
+
+	private final boolean rejectCommon;
+
+	/**
+	 * Loading the dictionaries takes half a second: done on first use, not at start-up.
+	 */
+	private final Supplier<Nbvcxz> estimator = SingletonSupplier.of(Nbvcxz::new);
 
 	PasswordPolicy(PasswordProperties properties) {
 		this.minLength = properties.minLength();
+		this.rejectCommon = properties.rejectCommon();
 	}
 
 	/** Why the password is not acceptable, or empty if it is. */
@@ -32,8 +50,12 @@ class PasswordPolicy {
 		if (password.getBytes(StandardCharsets.UTF_8).length > PasswordProperties.MAX_BYTES) {
 			return Optional.of("must be at most " + PasswordProperties.MAX_BYTES + " bytes in UTF-8");
 		}
-		if (password.toLowerCase(Locale.ROOT).equals(username.toLowerCase(Locale.ROOT))) {
-			return Optional.of("must not be the same as the username");
+		if (!username.isEmpty() && password.toLowerCase(Locale.ROOT).contains(username.toLowerCase(Locale.ROOT))) {
+			return Optional.of("must not contain the username");
+		}
+		if (this.rejectCommon && this.estimator.get().estimate(password).getEntropy() < MIN_ENTROPY_BITS) {
+			return Optional.of("is too common or too easy to guess: choose a longer or less predictable one, "
+					+ "such as a few unrelated words");
 		}
 		return Optional.empty();
 	}

@@ -2,6 +2,7 @@ package dev.tokenservice.account;
 
 import java.net.URI;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
 import org.springframework.http.MediaType;
@@ -21,8 +22,8 @@ class RegistrationController {
 	}
 
 	@PostMapping(path = "/register-user", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<AccountMessage> register(@Valid @RequestBody RegisterRequest request) {
-		long userId = this.accounts.register(request);
+	ResponseEntity<AccountMessage> register(@Valid @RequestBody RegisterRequest request, HttpServletRequest http) {
+		long userId = this.accounts.register(request, http.getRemoteAddr());
 		return ResponseEntity.created(URI.create("/users/" + userId))
 			.body(AccountMessage.of("User created successfully", userId));
 	}

@@ -47,4 +47,13 @@ interface UserAccountRepository extends JpaRepository<UserAccount, Long> {
 			+ "u.updatedAt = :now, u.version = u.version + 1 where u.id = :id")
 	int changePassword(long id, String hash, Instant now);
 
+	/**
+	 * Swaps the hash for a stronger one of the same password; the token version stays.
+	 */
+	@Transactional
+	@Modifying(clearAutomatically = true)
+	@Query("update UserAccount u set u.passwordHash = :newHash, u.updatedAt = :now, u.version = u.version + 1 "
+			+ "where u.id = :id and u.passwordHash = :oldHash")
+	int replacePasswordHash(long id, String oldHash, String newHash, Instant now);
+
 }

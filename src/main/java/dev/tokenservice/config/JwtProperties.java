@@ -6,23 +6,27 @@ import java.time.temporal.ChronoUnit;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
 
 /**
  * How tokens are signed and how long they live ({@code jwt.*} in config.yml). An empty
- * secret means "generate one and keep it in the data directory".
+ * secret means "generate one and keep it in the data directory"; the clock skew is how
+ * far in the future a token's {@code iat} may lie (clocks of several instances differ a
+ * little).
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8725#section-3.5">RFC 8725 §3.5: keys
  * of sufficient length</a>
  */
 @ConfigurationProperties("jwt")
 public record JwtProperties(String secret, HmacAlgorithm algorithm,
-		@DurationUnit(ChronoUnit.MINUTES) Duration expirationTime, String issuer) {
+		@DurationUnit(ChronoUnit.MINUTES) Duration expirationTime, String issuer,
+		@DurationUnit(ChronoUnit.SECONDS) Duration clockSkew) {
 
 	@ConstructorBinding
 	public JwtProperties(String secret, String algorithm, @DurationUnit(ChronoUnit.MINUTES) Duration expirationTime,
-			String issuer) {
-		this((secret != null) ? secret : "", HmacAlgorithm.fromConfig(algorithm), expirationTime, issuer);
+			String issuer, @DefaultValue("30") @DurationUnit(ChronoUnit.SECONDS) Duration clockSkew) {
+		this((secret != null) ? secret : "", HmacAlgorithm.fromConfig(algorithm), expirationTime, issuer, clockSkew);
 	}
 
 	public JwtProperties {
@@ -36,6 +40,9 @@ public record JwtProperties(String secret, HmacAlgorithm algorithm,
 		}
 		if (issuer == null || issuer.isBlank()) {
 			throw new InvalidConfigurationException("jwt.issuer", "must not be empty");
+		}
+		if (clockSkew == null || clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
+			throw new InvalidConfigurationException("jwt.clock_skew", "must be between 0 and 300 seconds");
 		}
 	}
 

@@ -3,6 +3,7 @@ package dev.tokenservice.token;
 import java.util.Map;
 
 import dev.tokenservice.account.TokenHolder;
+import dev.tokenservice.audit.AuditLog;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.MediaType;
@@ -20,23 +21,24 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class RevocationController {
 
-	private final TokenVerifier verifier;
+	private final SignedTokenReader reader;
 
 	private final TokenRevocations revocations;
 
-	RevocationController(TokenVerifier verifier, TokenRevocations revocations) {
-		this.verifier = verifier;
+	RevocationController(SignedTokenReader reader, TokenRevocations revocations) {
+		this.reader = reader;
 		this.revocations = revocations;
 	}
 
 	@PostMapping(path = "/revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	Map<String, Object> revoke(HttpServletRequest request, @AuthenticationPrincipal TokenHolder caller) {
 		String token = OAuth2Parameters.single(request, "token");
-		this.verifier.readSigned(token).ifPresent((signed) -> {
+		this.reader.read(token).ifPresent((signed) -> {
 			if (signed.userId() != caller.userId() && !caller.isAdmin()) {
 				throw new AccessDeniedException("Not the caller's token");
 			}
 			this.revocations.revoke(signed);
+			AuditLog.revoked(caller.userId(), signed.userId());
 		});
 		return Map.of();
 	}

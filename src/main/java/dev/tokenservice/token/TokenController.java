@@ -35,23 +35,23 @@ class TokenController {
 	}
 
 	@PostMapping(path = "/token", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<TokenResponse> tokenForJson(@Valid @RequestBody TokenRequest request) {
-		return issueFor(request.credentials());
+	ResponseEntity<TokenResponse> tokenForJson(@Valid @RequestBody TokenRequest request, HttpServletRequest http) {
+		return issueFor(request.credentials(), http.getRemoteAddr());
 	}
 
 	@PostMapping(path = "/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	ResponseEntity<TokenResponse> tokenForPasswordGrant(HttpServletRequest request) {
 		Credentials credentials = PasswordGrantForm.read(request);
 		try {
-			return issueFor(credentials);
+			return issueFor(credentials, request.getRemoteAddr());
 		}
 		catch (InvalidCredentialsException | AccountDisabledException ex) {
 			throw new OAuth2TokenException("invalid_grant", "The username or password is not valid");
 		}
 	}
 
-	private ResponseEntity<TokenResponse> issueFor(Credentials credentials) {
-		IssuedToken token = this.issuer.issue(this.accounts.authenticate(credentials));
+	private ResponseEntity<TokenResponse> issueFor(Credentials credentials, String client) {
+		IssuedToken token = this.issuer.issue(this.accounts.authenticate(credentials, client));
 		long expiresIn = this.issuer.lifetime().toSeconds();
 		// RFC 6749 §5.1: responses carrying tokens must not be cached.
 		return ResponseEntity.ok()

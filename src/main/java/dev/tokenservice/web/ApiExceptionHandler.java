@@ -5,12 +5,15 @@ import java.util.Map;
 
 import dev.tokenservice.account.AccountDisabledException;
 import dev.tokenservice.account.AccountNotFoundException;
+import dev.tokenservice.account.HashingBusyException;
 import dev.tokenservice.account.InvalidCredentialsException;
 import dev.tokenservice.account.LastAdminException;
 import dev.tokenservice.account.PasswordRejectedException;
 import dev.tokenservice.account.UsernameTakenException;
 import dev.tokenservice.token.InvalidTokenException;
+import dev.tokenservice.throttle.ThrottledException;
 import dev.tokenservice.token.OAuth2TokenException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,6 +28,7 @@ import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
@@ -93,6 +97,29 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ResponseEntity.badRequest()
 			.cacheControl(org.springframework.http.CacheControl.noStore())
 			.body(new OAuth2TokenError(ex.getError(), ex.getMessage(), ex.getMessage()));
+	}
+
+	/**
+	 * RFC 6749 has no throttling code, so the password grant's form gets
+	 * {@code invalid_request} with the reason; JSON clients get the plain message.
+	 */
+	@ExceptionHandler
+	ResponseEntity<Object> throttled(ThrottledException ex, HttpServletRequest request) {
+		ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.getRetryAfterSeconds()));
+		if (MediaType.APPLICATION_FORM_URLENCODED_VALUE.equals(mediaTypeOf(request))) {
+			return response.body(new OAuth2TokenError("invalid_request", ex.getMessage(), ex.getMessage()));
+		}
+		return response.body(ErrorResponse.of(ex.getMessage()));
+	}
+
+	/** Every hashing slot stayed busy too long: come back shortly. */
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> hashingBusy(HashingBusyException ex) {
+		logger.warn("Password hashing queue full: request refused after waiting");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "5")
+			.body(ErrorResponse.withRequestId(ex.getMessage()));
 	}
 
 	@ExceptionHandler
@@ -180,6 +207,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		HttpStatus known = HttpStatus.resolve(status.value());
 		String message = (known != null) ? known.getReasonPhrase() : "Error";
 		return ResponseEntity.status(status).headers(headers).body(ErrorResponse.of(message));
+	}
+
+	private static String mediaTypeOf(HttpServletRequest request) {
+		String contentType = request.getContentType();
+		return (contentType != null) ? contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT) : "";
 	}
 
 	private static String wireName(MethodParameter parameter) {

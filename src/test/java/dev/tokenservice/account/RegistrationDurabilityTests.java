@@ -146,7 +146,7 @@ class RegistrationDurabilityTests {
 	}
 
 	private static String passwordOf(String username) {
-		return "Sun-Orchard-" + username;
+		return "Orchard-" + Integer.toHexString(username.hashCode()) + "-Quill";
 	}
 
 }

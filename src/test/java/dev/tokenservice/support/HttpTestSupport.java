@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 
@@ -57,6 +58,12 @@ public abstract class HttpTestSupport {
 		registry.add("admin.password", () -> ADMIN_PASSWORD);
 		registry.add("introspection.clients[0].id", () -> INTROSPECTION_CLIENT_ID);
 		registry.add("introspection.clients[0].secret", () -> INTROSPECTION_CLIENT_SECRET);
+		// Every test client is 127.0.0.1 and some tests fail logins on purpose: limits
+		// high enough for the whole suite. The throttling tests start with their own.
+		for (String limit : List.of("failed_logins_per_user_and_address", "failed_logins_per_user",
+				"token_requests_per_address", "registrations_per_address")) {
+			registry.add("limits." + limit + ".capacity", () -> "1000000");
+		}
 	}
 
 	@BeforeEach

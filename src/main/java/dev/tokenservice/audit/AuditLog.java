@@ -1,0 +1,51 @@
+package dev.tokenservice.audit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The security-relevant events, as {@code key=value} lines on the {@code audit} logger,
+ * so an operator can route, keep and search them apart from the application log. Never a
+ * password, hash, secret or token: users are named by id and username, tokens by nothing.
+ */
+public final class AuditLog {
+
+	private static final Logger audit = LoggerFactory.getLogger("audit");
+
+	private AuditLog() {
+	}
+
+	public static void registered(long userId, String username, String client) {
+		audit.info("event=registered user_id={} username={} client={}", userId, username, client);
+	}
+
+	public static void loginSucceeded(long userId, String username, String client) {
+		audit.info("event=login_succeeded user_id={} username={} client={}", userId, username, client);
+	}
+
+	/** {@code username} as the client sent it, if it could be one; otherwise a marker. */
+	public static void loginFailed(String username, String client, String reason) {
+		audit.warn("event=login_failed username={} client={} reason={}", printable(username), client, reason);
+	}
+
+	public static void throttled(String limit, String client, long retryAfterSeconds) {
+		audit.warn("event=throttled limit={} client={} retry_after_s={}", limit, client, retryAfterSeconds);
+	}
+
+	public static void adminAction(String action, long adminId, long targetUserId) {
+		audit.info("event=admin_action action={} admin_id={} target_user_id={}", action, adminId, targetUserId);
+	}
+
+	public static void accountChanged(String change, long userId) {
+		audit.info("event=account_changed change={} user_id={}", change, userId);
+	}
+
+	public static void revoked(long callerId, long tokenUserId) {
+		audit.info("event=token_revoked caller_id={} token_user_id={}", callerId, tokenUserId);
+	}
+
+	private static String printable(String username) {
+		return username.matches("[A-Za-z0-9][A-Za-z0-9._@-]{2,63}") ? username : "(not a valid username)";
+	}
+
+}

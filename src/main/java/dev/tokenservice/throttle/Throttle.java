@@ -1,0 +1,110 @@
+package dev.tokenservice.throttle;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+import dev.tokenservice.audit.AuditLog;
+import dev.tokenservice.config.LimitsProperties;
+import dev.tokenservice.config.LimitsProperties.Limit;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Admits or refuses logins and registrations by the limits in config.yml. Each limit is a
+ * token bucket keyed by what it limits; an attempt takes a token up front and a login
+ * that turns out not to be a wrong password gives it back.
+ */
+@Component
+public class Throttle {
+
+	/** Usernames that no account can have share one key, however long they are. */
+	private static final String IMPOSSIBLE_USERNAME = "~";
+
+	private final ProxyManager<String> buckets;
+
+	private final boolean enabled;
+
+	private final Supplier<BucketConfiguration> perUserAndAddress;
+
+	private final Supplier<BucketConfiguration> perUser;
+
+	private final Supplier<BucketConfiguration> tokenRequestsPerAddress;
+
+	private final Supplier<BucketConfiguration> registrationsPerAddress;
+
+	Throttle(ProxyManager<String> buckets, LimitsProperties limits) {
+		this.buckets = buckets;
+		this.enabled = limits.enabled();
+		this.perUserAndAddress = configuration(limits.failedLoginsPerUserAndAddress());
+		this.perUser = configuration(limits.failedLoginsPerUser());
+		this.tokenRequestsPerAddress = configuration(limits.tokenRequestsPerAddress());
+		this.registrationsPerAddress = configuration(limits.registrationsPerAddress());
+	}
+
+	/**
+	 * Admits a login of this username from this address, or throws
+	 * {@link ThrottledException}.
+	 */
+	public LoginAttempt admitLogin(String username, String address) {
+		if (!this.enabled) {
+			return () -> {
+			};
+		}
+		take(bucket("token-requests|" + address, this.tokenRequestsPerAddress), "token_requests_per_address", address);
+		String user = keyOf(username);
+		BucketProxy pair = bucket("failed-logins|" + user + "|" + address, this.perUserAndAddress);
+		BucketProxy all = bucket("failed-logins|" + user, this.perUser);
+		take(pair, "failed_logins_per_user_and_address", address);
+		try {
+			take(all, "failed_logins_per_user", address);
+		}
+		catch (ThrottledException ex) {
+			pair.addTokens(1);
+			throw ex;
+		}
+		return () -> {
+			pair.addTokens(1);
+			all.addTokens(1);
+		};
+	}
+
+	/** Admits a registration from this address, or throws {@link ThrottledException}. */
+	public void admitRegistration(String address) {
+		if (this.enabled) {
+			take(bucket("registrations|" + address, this.registrationsPerAddress), "registrations_per_address",
+					address);
+		}
+	}
+
+	private BucketProxy bucket(String key, Supplier<BucketConfiguration> configuration) {
+		return this.buckets.builder().build(key, configuration);
+	}
+
+	private static void take(BucketProxy bucket, String what, String address) {
+		ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+		if (!probe.isConsumed()) {
+			long retryAfter = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
+			AuditLog.throttled(what, address, retryAfter);
+			throw new ThrottledException(retryAfter);
+		}
+	}
+
+	private static String keyOf(String username) {
+		return username.matches("[A-Za-z0-9][A-Za-z0-9._@-]{2,63}") ? username.toLowerCase(Locale.ROOT)
+				: IMPOSSIBLE_USERNAME;
+	}
+
+	private static Supplier<BucketConfiguration> configuration(Limit limit) {
+		BucketConfiguration configuration = BucketConfiguration.builder()
+			.addLimit(
+					(bandwidth) -> bandwidth.capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()))
+			.build();
+		return () -> configuration;
+	}
+
+}

@@ -1,0 +1,118 @@
+package dev.tokenservice.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import dev.tokenservice.config.JwtProperties;
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.Jws;
+import io.jsonwebtoken.JwsHeader;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.JwtParser;
+import io.jsonwebtoken.Jwts;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a token as strictly as RFC 8725 asks, before anything about its holder is looked
+ * up: canonical compact form, the configured algorithm and key only (never the token's
+ * {@code alg}), no header that points at other keys ({@code jku}, {@code x5u},
+ * {@code jwk}) or demands extensions ({@code crit}), the configured {@code iss}, an
+ * {@code exp} in the future and an {@code iat} not in the future beyond the allowed clock
+ * skew.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8725#section-3">RFC 8725 §3</a>
+ */
+@Component
+class SignedTokenReader {
+
+	static final int MAX_TOKEN_LENGTH = 8192;
+
+	/** Three unpadded base64url parts: no '+', '/', '=' or whitespace (RFC 7515 §7.1). */
+	private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+
+	/** A positive user id that fits a {@code long}: 18 digits at most. */
+	private static final Pattern SUBJECT = Pattern.compile("[1-9][0-9]{0,17}");
+
+	private final JwtParser parser;
+
+	private final Clock clock;
+
+	private final Duration clockSkew;
+
+	SignedTokenReader(SigningKey signingKey, Clock clock, JwtProperties jwt) {
+		this.parser = Jwts.parser()
+			.sig()
+			.clear()
+			.add(signingKey.algorithm())
+			.and()
+			.verifyWith(signingKey.key())
+			.requireIssuer(jwt.issuer())
+			.clock(() -> Date.from(clock.instant()))
+			.build();
+		this.clock = clock;
+		this.clockSkew = jwt.clockSkew();
+	}
+
+	Optional<SignedToken> read(String token) {
+		if (token == null || token.length() > MAX_TOKEN_LENGTH || !COMPACT_JWS.matcher(token).matches()
+				|| !isCanonicalBase64Url(token)) {
+			return Optional.empty();
+		}
+		try {
+			Jws<Claims> jws = this.parser.parseSignedClaims(token);
+			return (hasSafeHeader(jws.getHeader()) && hasRequiredClaims(jws.getPayload()))
+					? Optional.of(signedToken(jws.getPayload())) : Optional.empty();
+		}
+		catch (JwtException | IllegalArgumentException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * Decoders ignore the unused low bits of a part's last character, so one token could
+	 * otherwise be spelled several ways; only the spelling the issuer produced is valid.
+	 */
+	private static boolean isCanonicalBase64Url(String token) {
+		Base64.Decoder decoder = Base64.getUrlDecoder();
+		Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+		for (String part : token.split("\\.")) {
+			try {
+				if (!encoder.encodeToString(decoder.decode(part)).equals(part)) {
+					return false;
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean hasSafeHeader(JwsHeader header) {
+		return header.getJwkSetUrl() == null && header.getX509Url() == null && header.getJwk() == null
+				&& !header.containsKey("crit");
+	}
+
+	private boolean hasRequiredClaims(Claims claims) {
+		return claims.getExpiration() != null && claims.getIssuedAt() != null && claims.getId() != null
+				&& claims.getSubject() != null && SUBJECT.matcher(claims.getSubject()).matches()
+				&& isWholeNumber(claims.get(TokenIssuer.VERSION_CLAIM))
+				&& !claims.getIssuedAt().toInstant().isAfter(this.clock.instant().plus(this.clockSkew));
+	}
+
+	private static boolean isWholeNumber(Object value) {
+		return value instanceof Integer || value instanceof Long;
+	}
+
+	private static SignedToken signedToken(Claims claims) {
+		return new SignedToken(Long.parseLong(claims.getSubject()), claims.getId(),
+				((Number) claims.get(TokenIssuer.VERSION_CLAIM)).longValue(), claims.getIssuedAt().toInstant(),
+				claims.getExpiration().toInstant());
+	}
+
+}
