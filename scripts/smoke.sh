@@ -127,6 +127,19 @@ application/json*) check unknown-path-404 404 '"message":' ;;
 *) fail unknown-path-404 "404 application/json (content type was '$CTYPE')" ;;
 esac
 
+# 11. Password guessing is throttled: 20 wrong passwords for one username from one address, then 429.
+GUESSED="guessed-${RANDOM}-$$"
+for _ in $(seq 20); do
+	request -X POST "$BASE_URL/token" -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$GUESSED\",\"password\":\"guess-$RANDOM\"}"
+done
+request -X POST "$BASE_URL/token" -H 'Content-Type: application/json' -D - \
+	-d "{\"username\":\"$GUESSED\",\"password\":\"guess-$RANDOM\"}"
+case "$BODY" in
+*[Rr]etry-[Aa]fter:*) check throttled-after-20-failures 429 '"message":"Too many requests"' ;;
+*) fail throttled-after-20-failures "429 with Retry-After" ;;
+esac
+
 # login USERNAME PASSWORD : prints the token of a JSON-style login (empty if it failed).
 login() {
 	curl -sS --max-time "$MAX_TIME" -X POST "$BASE_URL/token" -H 'Content-Type: application/json' \
@@ -139,7 +152,7 @@ else
 	ADMIN_TOKEN=$(login "${ADMIN_USERNAME:-admin}" "$ADMIN_PASSWORD")
 	AUTH_ADMIN="Authorization: Bearer $ADMIN_TOKEN"
 
-	# 11. The user reads their own record; the admin list is not for them.
+	# 12. The user reads their own record; the admin list is not for them.
 	request "$BASE_URL/me" -H "Authorization: Bearer $TOKEN"
 	check me 200 "\"username\":\"$USERNAME\"" '"roles":["user"]'
 	request "$BASE_URL/users" -H "Authorization: Bearer $TOKEN"
@@ -147,7 +160,7 @@ else
 	request "$BASE_URL/users?size=5" -H "$AUTH_ADMIN"
 	check users-as-admin 200 '"users":[' '"total":'
 
-	# 12. The admin disables the user: their token turns invalid at once, and login is refused.
+	# 13. The admin disables the user: their token turns invalid at once, and login is refused.
 	request -X PUT "$BASE_URL/toggle-user-permission/$USER_ID/0" -H "$AUTH_ADMIN"
 	check disable-user 200 '"message":"User permission updated successfully"'
 	request "$BASE_URL/token_status/$TOKEN"
@@ -156,13 +169,13 @@ else
 		-d "{\"username\":\"$USERNAME\",\"password\":\"$PASSWORD\"}"
 	check login-of-disabled-user-403 403 '"message":"User is disabled"'
 
-	# 13. Enabled again, the same (unrevoked) token is valid again.
+	# 14. Enabled again, the same (unrevoked) token is valid again.
 	request -X PUT "$BASE_URL/toggle-user-permission/$USER_ID/1" -H "$AUTH_ADMIN"
 	check enable-user 200 '"message":"User permission updated successfully"'
 	request "$BASE_URL/token_status/$TOKEN"
 	check token-after-enable-200 200 '"message":"Token is valid"'
 
-	# 14. Introspection (RFC 7662) by the admin, then revocation (RFC 7009) by the user.
+	# 15. Introspection (RFC 7662) by the admin, then revocation (RFC 7009) by the user.
 	request -X POST "$BASE_URL/introspect" -H "$AUTH_ADMIN" --data-urlencode "token=$TOKEN"
 	check introspect-active 200 '"active":true' "\"username\":\"$USERNAME\""
 	request -X POST "$BASE_URL/revoke" -H "Authorization: Bearer $TOKEN" --data-urlencode "token=$TOKEN"
@@ -172,7 +185,7 @@ else
 	request -X POST "$BASE_URL/introspect" -H "$AUTH_ADMIN" --data-urlencode "token=$TOKEN"
 	check introspect-revoked-inactive 200 '"active":false'
 
-	# 15. Log out everywhere: older tokens die, a new login works.
+	# 16. Log out everywhere: older tokens die, a new login works.
 	OLDER=$(login "$USERNAME" "$PASSWORD")
 	request -X POST "$BASE_URL/logout-all" -H "Authorization: Bearer $OLDER"
 	check logout-all 200 '"message":"Logged out everywhere"'
