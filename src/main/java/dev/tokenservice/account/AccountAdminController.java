@@ -30,9 +30,12 @@ class AccountAdminController {
 	}
 
 	@PutMapping("/toggle-user-permission/{user_id}/{flag}")
-	AccountMessage toggle(@PathVariable("user_id") long userId, @PathVariable @Min(value = 0,
-			message = "must be 0 or 1") @Max(value = 1, message = "must be 0 or 1") int flag) {
+	AccountMessage toggle(
+			@PathVariable("user_id") long userId, @PathVariable @Min(value = 0,
+					message = "must be 0 or 1") @Max(value = 1, message = "must be 0 or 1") int flag,
+			@AuthenticationPrincipal TokenHolder caller) {
 		this.administration.setEnabled(userId, flag == 1);
+		AuditLog.adminAction((flag == 1) ? "enable_user" : "disable_user", caller.userId(), userId);
 		return AccountMessage.of("User permission updated successfully", userId);
 	}
 

@@ -24,9 +24,9 @@ public class JsonErrorReportValve extends ErrorReportValve {
 		if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
 			return;
 		}
-		if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED.value()) {
-			// A request line naming an unknown protocol version is malformed input: a
-			// client error.
+		if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED.value() || status == HttpStatus.NOT_IMPLEMENTED.value()) {
+			// An unknown protocol version, transfer coding or method (CONNECT) is
+			// malformed input: a client error, never a 5xx.
 			status = HttpStatus.BAD_REQUEST.value();
 			response.setStatus(status);
 		}
