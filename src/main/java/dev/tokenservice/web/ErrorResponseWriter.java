@@ -5,6 +5,7 @@ import java.io.IOException;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -16,6 +17,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class ErrorResponseWriter {
 
+	static final String NOSNIFF_HEADER = "X-Content-Type-Options";
+
 	private final JsonMapper jsonMapper;
 
 	ErrorResponseWriter(JsonMapper jsonMapper) {
@@ -24,6 +27,9 @@ public class ErrorResponseWriter {
 
 	public void write(HttpServletResponse response, HttpStatus status, ErrorResponse body) throws IOException {
 		response.setStatus(status.value());
+		// Written before or outside Spring Security's header writer, so set here too.
+		response.setHeader(NOSNIFF_HEADER, "nosniff");
+		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.setCharacterEncoding("UTF-8");
 		response.getWriter().write(this.jsonMapper.writeValueAsString(body));

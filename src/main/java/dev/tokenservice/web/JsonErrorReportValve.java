@@ -34,6 +34,7 @@ public class JsonErrorReportValve extends ErrorReportValve {
 		String message = (known != null) ? known.getReasonPhrase() : "Error";
 		try {
 			response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+			response.setHeader(ErrorResponseWriter.NOSNIFF_HEADER, "nosniff");
 			response.setCharacterEncoding(StandardCharsets.UTF_8.name());
 			Writer writer = response.getReporter();
 			if (writer != null) {
