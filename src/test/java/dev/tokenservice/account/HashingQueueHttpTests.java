@@ -1,0 +1,433 @@
+package dev.tokenservice.account;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
+
+import dev.tokenservice.TokenServiceApplication;
+import dev.tokenservice.support.Reply;
+import dev.tokenservice.support.TestUsers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bounded BCrypt queue over HTTP: about one hash per core at a time, the others wait
+ * in line up to {@code password.hashing_timeout} and then get 503, so a burst is absorbed
+ * and a login storm cannot starve {@code /token_status}. Each nested class starts its own
+ * application with the BCrypt cost it needs.
+ */
+class HashingQueueHttpTests {
+
+	private static final String SECRET = "hashing-queue-test-secret-that-is-long-enough-for-hs256";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@TempDir
+	static Path dir;
+
+	/**
+	 * Cost 12 (about a quarter of a second per hash) and a 300 ms wait: a burst cannot
+	 * all be served in time. Limits are off: only the queue is under test.
+	 */
+	@Nested
+	@TestInstance(Lifecycle.PER_CLASS)
+	class WhenWaitExceedsTimeout {
+
+		private ConfigurableApplicationContext context;
+
+		private Client client;
+
+		@BeforeAll
+		void startService() {
+			this.context = start("slow", "password.bcrypt_cost=12", "password.hashing_timeout=300ms",
+					"limits.enabled=false");
+			this.client = new Client(this.context);
+		}
+
+		@AfterAll
+		void stopService() {
+			this.context.close();
+		}
+
+		@Test
+		void tokenWhenBurstWaitsLongerThanHashingTimeoutThenSome503WithRetryAfterOthers200Never500() throws Exception {
+			String username = TestUsers.uniqueName("queued");
+			long started = System.nanoTime();
+			Reply created = this.client.register(username, null);
+			long hashMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+			assertThat(created.status()).as(created.toString()).isEqualTo(201);
+			int burst = 4 * Runtime.getRuntime().availableProcessors() + 8;
+
+			List<Reply> replies = concurrently(burst, (i) -> this.client.token(username, TestUsers.PASSWORD, null));
+
+			long ok = replies.stream().filter((reply) -> reply.status() == 200).count();
+			long busy = replies.stream().filter((reply) -> reply.status() == 503).count();
+			System.out.printf(
+					"hashing queue, cost 12 (one registration %d ms), timeout 300ms, %d cores:"
+							+ " burst of %d logins gave %d x 200 and %d x 503%n",
+					hashMillis, Runtime.getRuntime().availableProcessors(), burst, ok, busy);
+			assertThat(replies).extracting(Reply::status).containsOnly(200, 503);
+			assertThat(ok).isPositive();
+			assertThat(busy).isPositive();
+			replies.stream().filter((reply) -> reply.status() == 503).forEach(HashingQueueHttpTests::assertBusy);
+			replies.stream()
+				.filter((reply) -> reply.status() == 200)
+				.forEach((reply) -> assertThat(reply.text("token")).isNotBlank());
+			// Nothing lasting: once the queue drains, the same login works.
+			Reply later = this.client.token(username, TestUsers.PASSWORD, null);
+			assertThat(later.status()).as(later.toString()).isEqualTo(200);
+		}
+
+		@Test
+		void registerWhenBurstWaitsLongerThanHashingTimeoutThen503CreatesNobody() throws Exception {
+			int burst = 4 * Runtime.getRuntime().availableProcessors() + 8;
+			List<String> usernames = new ArrayList<>();
+			for (int i = 0; i < burst; i++) {
+				usernames.add(TestUsers.uniqueName("queued-signup"));
+			}
+
+			List<Reply> replies = concurrently(burst, (i) -> this.client.register(usernames.get(i), null));
+
+			assertThat(replies).extracting(Reply::status).containsOnly(201, 503);
+			assertThat(replies).extracting(Reply::status).contains(201, 503);
+			List<String> created = new ArrayList<>();
+			List<String> refused = new ArrayList<>();
+			for (int i = 0; i < burst; i++) {
+				if (replies.get(i).status() == 503) {
+					assertBusy(replies.get(i));
+					refused.add(usernames.get(i));
+				}
+				else {
+					created.add(usernames.get(i));
+				}
+			}
+			// The refused registrations left no user behind: each name is still free.
+			assertThat(usersNamed(created)).isEqualTo(created.size());
+			assertThat(usersNamed(refused)).isZero();
+			Reply again = this.client.register(refused.get(0), null);
+			assertThat(again.status()).as(again.toString()).isEqualTo(201);
+		}
+
+		private long usersNamed(List<String> usernames) {
+			NamedParameterJdbcTemplate jdbc = new NamedParameterJdbcTemplate(this.context.getBean(JdbcTemplate.class));
+			Long count = jdbc.queryForObject("select count(*) from users where username in (:names)",
+					Map.of("names", usernames), Long.class);
+			return (count != null) ? count : -1;
+		}
+
+	}
+
+	/**
+	 * Cost 8 with the default 10 s wait and the default limits, behind a trusted proxy so
+	 * that each client has its own address.
+	 */
+	@Nested
+	@TestInstance(Lifecycle.PER_CLASS)
+	class WhenQueueAbsorbsBurst {
+
+		private ConfigurableApplicationContext context;
+
+		private Client client;
+
+		@BeforeAll
+		void startService() {
+			this.context = start("absorbing", "password.bcrypt_cost=8", "server.forward-headers-strategy=native",
+					"server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1");
+			this.client = new Client(this.context);
+		}
+
+		@AfterAll
+		void stopService() {
+			this.context.close();
+		}
+
+		@Test
+		void registerAndTokenWhenBurstOf100FromDistinctAddressesThenAll201And200() throws Exception {
+			int burst = 100;
+			List<String> usernames = new ArrayList<>();
+			for (int i = 0; i < burst; i++) {
+				usernames.add(TestUsers.uniqueName("absorbed"));
+			}
+
+			long started = System.nanoTime();
+			List<Reply> registrations = concurrently(burst,
+					(i) -> this.client.register(usernames.get(i), "10.20." + (i / 250) + "." + (i % 250 + 1)));
+			long registered = System.nanoTime();
+			List<Reply> logins = concurrently(burst, (i) -> this.client.token(usernames.get(i), TestUsers.PASSWORD,
+					"10.30." + (i / 250) + "." + (i % 250 + 1)));
+			long loggedIn = System.nanoTime();
+
+			System.out.printf(
+					"hashing queue, cost 8, timeout 10s: 100 concurrent registrations in %d ms,"
+							+ " 100 concurrent logins in %d ms%n",
+					TimeUnit.NANOSECONDS.toMillis(registered - started),
+					TimeUnit.NANOSECONDS.toMillis(loggedIn - registered));
+			assertThat(registrations).extracting(Reply::status).containsOnly(201);
+			assertThat(logins).extracting(Reply::status).containsOnly(200);
+			assertThat(logins).allSatisfy((login) -> assertThat(login.text("token")).isNotBlank());
+		}
+
+	}
+
+	/**
+	 * Cost 10 with limits off (a load test behind a throttling gateway): sixteen clients
+	 * keep every hashing slot busy.
+	 */
+	@Nested
+	@TestInstance(Lifecycle.PER_CLASS)
+	class WhenTokenEndpointSaturated {
+
+		private static final int LOGIN_THREADS = 16;
+
+		private static final int STATUS_CALLS = 300;
+
+		private ConfigurableApplicationContext context;
+
+		private Client client;
+
+		@BeforeAll
+		void startService() {
+			this.context = start("saturated", "password.bcrypt_cost=10", "limits.enabled=false");
+			this.client = new Client(this.context);
+		}
+
+		@AfterAll
+		void stopService() {
+			this.context.close();
+		}
+
+		@Test
+		void tokenStatusWhenLoginsSaturateHashingThenAllAnswer200Quickly() throws Exception {
+			String username = TestUsers.uniqueName("status-checker");
+			assertThat(this.client.register(username, null).status()).isEqualTo(201);
+			Reply login = this.client.token(username, TestUsers.PASSWORD, null);
+			assertThat(login.status()).as(login.toString()).isEqualTo(200);
+			String token = login.text("token");
+			long[] idle = statusLatencies(token, 50);
+
+			AtomicBoolean running = new AtomicBoolean(true);
+			ConcurrentLinkedQueue<Integer> loginStatuses = new ConcurrentLinkedQueue<>();
+			ExecutorService loaders = Executors.newFixedThreadPool(LOGIN_THREADS);
+			long[] loaded;
+			int loginsDuringProbe;
+			try {
+				for (int i = 0; i < LOGIN_THREADS; i++) {
+					loaders.submit(() -> {
+						while (running.get()) {
+							loginStatuses.add(this.client.token(username, TestUsers.PASSWORD, null).status());
+						}
+					});
+				}
+				TimeUnit.MILLISECONDS.sleep(500);
+				int before = loginStatuses.size();
+				loaded = statusLatencies(token, STATUS_CALLS);
+				loginsDuringProbe = loginStatuses.size() - before;
+			}
+			finally {
+				running.set(false);
+				loaders.shutdown();
+				assertThat(loaders.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+			}
+
+			double idleMedian = median(idle);
+			double loadedMedian = median(loaded);
+			System.out.printf(
+					"token_status with %d threads logging in at cost 10 on %d cores: %d logins during %d status calls;"
+							+ " status median %.1f ms, p90 %.1f ms, max %.1f ms (idle median %.1f ms)%n",
+					LOGIN_THREADS, Runtime.getRuntime().availableProcessors(), loginsDuringProbe, STATUS_CALLS,
+					loadedMedian, percentile(loaded, 90), percentile(loaded, 100), idleMedian);
+			assertThat(loginsDuringProbe).as("logins completed while probing").isPositive();
+			assertThat(loginStatuses).containsOnly(200);
+			assertThat(loadedMedian).as("median /token_status latency in ms under load").isLessThan(200);
+		}
+
+		/**
+		 * Calls /token_status one after another; each must answer 200, and all within a
+		 * minute (a starved endpoint fails here rather than holding the build). In
+		 * nanoseconds.
+		 */
+		private long[] statusLatencies(String token, int calls) {
+			long[] latencies = new long[calls];
+			long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+			for (int i = 0; i < calls; i++) {
+				assertThat(System.nanoTime()).as("%d of %d status calls done after a minute", i, calls)
+					.isLessThan(deadline);
+				long started = System.nanoTime();
+				Reply status = this.client.get("/token_status/" + token);
+				latencies[i] = System.nanoTime() - started;
+				assertThat(status.status()).as("status call %d: %s", i + 1, status).isEqualTo(200);
+				assertThat(status.text("message")).isEqualTo("Token is valid");
+			}
+			return latencies;
+		}
+
+	}
+
+	/**
+	 * 503, a Retry-After in whole seconds, and the request id the failure was logged
+	 * under.
+	 */
+	private static void assertBusy(Reply reply) {
+		assertThat(reply.status()).as(reply.toString()).isEqualTo(503);
+		assertThat(reply.isJson()).as(reply.toString()).isTrue();
+		assertThat(reply.json().propertyNames()).containsExactlyInAnyOrder("message", "request_id");
+		assertThat(reply.text("message")).isEqualTo("Service temporarily unavailable");
+		assertThat(reply.text("request_id")).isNotBlank().isEqualTo(reply.header("X-Request-Id").orElseThrow());
+		assertThat(reply.header("Retry-After")).hasValueSatisfying((value) -> assertThat(value).matches("[1-9][0-9]*"));
+	}
+
+	private static double median(long[] nanos) {
+		return percentile(nanos, 50);
+	}
+
+	/** The nearest-rank percentile, in milliseconds. */
+	private static double percentile(long[] nanos, int percent) {
+		long[] sorted = nanos.clone();
+		Arrays.sort(sorted);
+		int rank = Math.max(1, (int) Math.ceil(percent / 100.0 * sorted.length));
+		return sorted[rank - 1] / 1_000_000.0;
+	}
+
+	/** All requests released at once from their own threads; the replies in order. */
+	private static List<Reply> concurrently(int count, IntFunction<Reply> request) throws Exception {
+		ExecutorService threads = Executors.newFixedThreadPool(count);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<Reply>> replies = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				int index = i;
+				Callable<Reply> call = () -> {
+					start.await();
+					return request.apply(index);
+				};
+				replies.add(threads.submit(call));
+			}
+			start.countDown();
+			List<Reply> result = new ArrayList<>();
+			for (Future<Reply> reply : replies) {
+				result.add(reply.get(60, TimeUnit.SECONDS));
+			}
+			return result;
+		}
+		finally {
+			threads.shutdownNow();
+		}
+	}
+
+	/**
+	 * Starts the service, with {@code settings} ({@code key=value}) over the defaults.
+	 */
+	private static ConfigurableApplicationContext start(String name, String... settings) {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("server.port", "0");
+		properties.put("data.dir", dir.resolve(name).toString());
+		properties.put("config.file", "/nonexistent.yml");
+		properties.put("jwt.secret", SECRET);
+		for (String setting : settings) {
+			String[] keyAndValue = setting.split("=", 2);
+			properties.put(keyAndValue[0], keyAndValue[1]);
+		}
+		String[] args = properties.entrySet()
+			.stream()
+			.map((property) -> "--" + property.getKey() + "=" + property.getValue())
+			.toArray(String[]::new);
+		return SpringApplication.run(TokenServiceApplication.class, args);
+	}
+
+	/**
+	 * Plain HTTP/1.1 to one running service, with an optional {@code X-Forwarded-For}
+	 * header that stands for the client's address.
+	 */
+	private static final class Client {
+
+		private final HttpClient http = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+
+		private final int port;
+
+		Client(ConfigurableApplicationContext context) {
+			this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+		}
+
+		Reply register(String username, String forwardedFor) {
+			return post("/register-user", JSON.writeValueAsString(
+					Map.of("username", username, "password", TestUsers.PASSWORD, "email", TestUsers.emailOf(username))),
+					forwardedFor);
+		}
+
+		Reply token(String username, String password, String forwardedFor) {
+			return post("/token", JSON.writeValueAsString(Map.of("username", username, "password", password)),
+					forwardedFor);
+		}
+
+		Reply get(String path) {
+			return send(request(path).GET());
+		}
+
+		private Reply post(String path, String json, String forwardedFor) {
+			HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
+				.POST(BodyPublishers.ofString(json));
+			if (forwardedFor != null) {
+				request.header("X-Forwarded-For", forwardedFor);
+			}
+			return send(request);
+		}
+
+		private HttpRequest.Builder request(String path) {
+			return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+				.timeout(Duration.ofSeconds(30));
+		}
+
+		private Reply send(HttpRequest.Builder request) {
+			try {
+				HttpResponse<String> response = this.http.send(request.build(), BodyHandlers.ofString());
+				return new Reply(response.statusCode(), response.headers(), response.body());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+}

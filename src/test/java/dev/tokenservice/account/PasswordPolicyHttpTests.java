@@ -1,0 +1,318 @@
+package dev.tokenservice.account;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.tokenservice.TokenServiceApplication;
+import dev.tokenservice.support.Api;
+import dev.tokenservice.support.HttpTestSupport;
+import dev.tokenservice.support.Reply;
+import dev.tokenservice.support.TestUsers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The password policy of NIST SP 800-63B over HTTP: long enough, no composition rules,
+ * not containing the username, not common or easily guessed (nbvcxz's dictionaries), the
+ * same on registration and on change-password; {@code password.reject_common=false} and
+ * {@code password.min_length=6} let the tutorial's client through; raising
+ * {@code password.bcrypt_cost} upgrades a hash at the next successful login.
+ *
+ * @see <a href="https://pages.nist.gov/800-63-4/sp800-63b.html#password">NIST SP 800-63B
+ * §3.1.1.2</a>
+ */
+class PasswordPolicyHttpTests extends HttpTestSupport {
+
+	private static final String TOO_COMMON = "is too common or too easy to guess: choose a longer or less predictable "
+			+ "one, such as a few unrelated words";
+
+	private static final String CONTAINS_USERNAME = "must not contain the username";
+
+	@Nested
+	class Registration {
+
+		@ParameterizedTest
+		@ValueSource(
+				strings = { "password", "qwerty123", "P@ssw0rd", "iloveyou2", "12345678", "Password1", "letmein123" })
+		void registerWhenPasswordCommonThen400TooCommonNamingPassword(String password) {
+			Reply reply = api.register(TestUsers.uniqueName("common"), password, "common@example.com");
+
+			assertRejectedPassword(reply, "password", TOO_COMMON);
+		}
+
+		@Test
+		void registerWhenPassword123456ThenRefusedAsTooShortAtDefaultMinimum() {
+			Reply reply = api.register(TestUsers.uniqueName("common"), "123456", "common@example.com");
+
+			assertRejectedPassword(reply, "password", "must be at least 8 characters");
+		}
+
+		@Test
+		void registerWhenPasswordIsUsernameWithDigitsThen400ContainsUsername() {
+			String username = TestUsers.uniqueName("eligijus");
+
+			Reply reply = api.register(username, username + "123", "eligijus@testmail.com");
+
+			assertRejectedPassword(reply, "password", CONTAINS_USERNAME);
+		}
+
+		@Test
+		void registerWhenTutorialsEligijus123ThenContainsUsername() {
+			// Refused by the policy before the name is looked up, so it does not matter
+			// whether another test registered "eligijus".
+			Reply reply = api.register("eligijus", "eligijus123", "eligijus@testmail.com");
+
+			assertRejectedPassword(reply, "password", CONTAINS_USERNAME);
+		}
+
+		@Test
+		void registerWhenPasswordContainsUsernameInOtherCaseThen400ContainsUsername() {
+			String username = TestUsers.uniqueName("Quillmaker");
+
+			Reply reply = api.register(username, "Blue-" + username.toUpperCase() + "-Harbor", "q@example.com");
+
+			assertRejectedPassword(reply, "password", CONTAINS_USERNAME);
+		}
+
+		@Test
+		void registerWhenPasswordEqualsUsernameThen400ContainsUsername() {
+			String username = TestUsers.uniqueName("Lantern-Moss");
+
+			Reply reply = api.register(username, username, "l@example.com");
+
+			assertRejectedPassword(reply, "password", CONTAINS_USERNAME);
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { TestUsers.PASSWORD, "copper kettle violin marsh", "Granite-Tulip-0457-Oar",
+				"tangerine nebula stapler" })
+		void registerWhenLongPassphraseThen201AndItLogsIn(String passphrase) {
+			String username = TestUsers.uniqueName("passphrase");
+
+			Reply reply = api.register(username, passphrase, "p@example.com");
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+			assertThat(reply.text("message")).isEqualTo("User created successfully");
+			assertThat(api.token(username, passphrase).status()).isEqualTo(200);
+		}
+
+		@Test
+		void registerWhenNoCompositionRulesThenLowercaseOnlyPassphraseAccepted() {
+			// NIST SP 800-63B: no rules that demand digits, capitals or symbols.
+			String username = TestUsers.uniqueName("lowercase");
+
+			Reply reply = api.register(username, "orchard quill sunset lamp", "l@example.com");
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+		}
+
+		@Test
+		void registerWhenPasswordAndEmailBadThen400NamingBoth() {
+			Reply reply = api.register(TestUsers.uniqueName("both"), "qwerty123", "not-an-email");
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+			assertThat(reply.text("message")).isEqualTo("Invalid request");
+			assertThat(reply.json().get("errors").propertyNames()).containsExactlyInAnyOrder("password", "email");
+			assertThat(reply.json().get("errors").get("password").asString()).isEqualTo(TOO_COMMON);
+		}
+
+		@Test
+		void registerWhenRejectedThenNoUserStored() {
+			String username = TestUsers.uniqueName("notstored");
+
+			assertThat(api.register(username, "qwerty123", "n@example.com").status()).isEqualTo(400);
+
+			assertThat(jdbc.queryForObject("select count(*) from users where username = ?", Long.class, username))
+				.isZero();
+			assertThat(api.register(username, TestUsers.PASSWORD, "n@example.com").status()).isEqualTo(201);
+		}
+
+	}
+
+	@Nested
+	class ChangePassword {
+
+		private String username;
+
+		private String token;
+
+		@BeforeEach
+		void signIn() {
+			this.username = TestUsers.registered(api, "changer");
+			this.token = api.tokenFor(this.username, TestUsers.PASSWORD);
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "password", "qwerty123", "P@ssw0rd", "iloveyou2" })
+		void changePasswordWhenNewPasswordCommonThen400NamingNewPasswordAndNothingChanged(String newPassword) {
+			Reply reply = changePassword(newPassword);
+
+			assertRejectedPassword(reply, "new_password", TOO_COMMON);
+			assertUnchanged(newPassword);
+		}
+
+		@Test
+		void changePasswordWhenNewPasswordContainsUsernameThen400NamingNewPassword() {
+			String newPassword = "My-" + this.username + "-2024";
+
+			Reply reply = changePassword(newPassword);
+
+			assertRejectedPassword(reply, "new_password", CONTAINS_USERNAME);
+			assertUnchanged(newPassword);
+		}
+
+		@Test
+		void changePasswordWhenNewPasswordTooShortThen400NamingNewPassword() {
+			Reply reply = changePassword("123456");
+
+			assertRejectedPassword(reply, "new_password", "must be at least 8 characters");
+			assertUnchanged("123456");
+		}
+
+		@Test
+		void changePasswordWhenNewPassphraseThen200AndItLogsIn() {
+			String newPassword = "Granite-Tulip-0457-Oar";
+
+			Reply reply = changePassword(newPassword);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(api.token(this.username, newPassword).status()).isEqualTo(200);
+			assertThat(api.token(this.username, TestUsers.PASSWORD).status()).isEqualTo(401);
+		}
+
+		private Reply changePassword(String newPassword) {
+			return api.postJson("/change-password",
+					Map.of("current_password", TestUsers.PASSWORD, "new_password", newPassword), this.token);
+		}
+
+		private void assertUnchanged(String refusedPassword) {
+			assertThat(api.tokenStatus(this.token).status()).as("the old token still works").isEqualTo(200);
+			assertThat(api.token(this.username, TestUsers.PASSWORD).status()).isEqualTo(200);
+			assertThat(api.token(this.username, refusedPassword).status()).isEqualTo(401);
+		}
+
+	}
+
+	/** Applications of their own, for settings the shared server does not have. */
+	@Nested
+	class OwnConfiguration {
+
+		private static final String OWN_SECRET = "password-policy-test-secret-long-enough-for-hs256";
+
+		@TempDir
+		Path dir;
+
+		@Test
+		void registerWhenRejectCommonOffAndMinLength6ThenTutorialsEligijus123456Works() {
+			try (ConfigurableApplicationContext context = start("--password.reject_common=false",
+					"--password.min_length=6")) {
+				Api api = api(context);
+
+				Reply registered = api.postJson("/register-user",
+						Map.of("username", "eligijus", "password", "123456", "email", "eligijus@testmail.com"));
+
+				assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+				assertThat(registered.text("message")).isEqualTo("User created successfully");
+				Reply login = api.postJson("/token", Map.of("username", "eligijus", "password", "123456"));
+				assertThat(login.status()).as(login.toString()).isEqualTo(200);
+				assertThat(api.tokenStatus(login.text("token")).status()).isEqualTo(200);
+				// The other rules still hold.
+				assertRejectedPassword(api.register("eligijus2", "eligijus2-x", "e@example.com"), "password",
+						CONTAINS_USERNAME);
+				assertRejectedPassword(api.register("eligijus3", "12345", "e@example.com"), "password",
+						"must be at least 6 characters");
+			}
+		}
+
+		@Test
+		void registerWhenMinLength6AndRejectCommonOnThen123456AndPasswordAreTooCommon() {
+			try (ConfigurableApplicationContext context = start("--password.min_length=6")) {
+				Api api = api(context);
+
+				assertRejectedPassword(api.register("tutorial-user", "123456", "t@example.com"), "password",
+						TOO_COMMON);
+				assertRejectedPassword(api.register("tutorial-user", "password", "t@example.com"), "password",
+						TOO_COMMON);
+				assertRejectedPassword(api.register("tutorial-user", "qwerty", "t@example.com"), "password",
+						TOO_COMMON);
+				assertThat(api.register("tutorial-user", "Sun-Orchard", "t@example.com").status()).isEqualTo(201);
+			}
+		}
+
+		@Test
+		void loginWhenBcryptCostRaisedThenHashUpgradedAtNextSuccessfulLoginOnly() {
+			String username = "cost-upgrade";
+			String password = TestUsers.PASSWORD;
+			String cost4Hash;
+			try (ConfigurableApplicationContext context = start("--password.bcrypt_cost=4")) {
+				assertThat(api(context).register(username, password, "c@example.com").status()).isEqualTo(201);
+				cost4Hash = hashOf(context, username);
+				assertThat(cost4Hash).startsWith("$2a$04$");
+			}
+
+			try (ConfigurableApplicationContext context = start("--password.bcrypt_cost=5")) {
+				Api api = api(context);
+
+				Reply wrong = api.token(username, "Wrong-Password-0000");
+				assertThat(wrong.status()).isEqualTo(401);
+				assertThat(hashOf(context, username)).as("a wrong password changes nothing").isEqualTo(cost4Hash);
+
+				Reply login = api.token(username, password);
+				assertThat(login.status()).as(login.toString()).isEqualTo(200);
+				String cost5Hash = hashOf(context, username);
+				assertThat(cost5Hash).startsWith("$2a$05$").isNotEqualTo(cost4Hash);
+				assertThat(api.tokenStatus(login.text("token")).status()).as("the token of the upgrading login")
+					.isEqualTo(200);
+
+				Reply again = api.token(username, password);
+				assertThat(again.status()).isEqualTo(200);
+				assertThat(hashOf(context, username)).as("no rehash at the same cost").isEqualTo(cost5Hash);
+				assertThat(api.tokenStatus(login.text("token")).status()).as("an upgrade ends no token").isEqualTo(200);
+			}
+
+			try (ConfigurableApplicationContext context = start("--password.bcrypt_cost=4")) {
+				assertThat(api(context).token(username, password).status()).isEqualTo(200);
+				assertThat(hashOf(context, username)).as("lowering the cost never weakens a hash")
+					.startsWith("$2a$05$");
+			}
+		}
+
+		private ConfigurableApplicationContext start(String... settings) {
+			List<String> args = new ArrayList<>(List.of("--server.port=0", "--data.dir=" + this.dir.resolve("data"),
+					"--config.file=" + this.dir.resolve("absent.yml"), "--jwt.secret=" + OWN_SECRET));
+			args.addAll(List.of(settings));
+			return SpringApplication.run(TokenServiceApplication.class, args.toArray(String[]::new));
+		}
+
+		private static Api api(ConfigurableApplicationContext context) {
+			return new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+		}
+
+		private static String hashOf(ConfigurableApplicationContext context, String username) {
+			return context.getBean(JdbcTemplate.class)
+				.queryForObject("select password_hash from users where username = ?", String.class, username);
+		}
+
+	}
+
+	private static void assertRejectedPassword(Reply reply, String field, String message) {
+		assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+		assertThat(reply.isJson()).isTrue();
+		assertThat(reply.text("message")).isEqualTo("Invalid request");
+		assertThat(reply.json().get("errors").propertyNames()).as(reply.toString()).containsExactly(field);
+		assertThat(reply.json().get("errors").get(field).asString()).isEqualTo(message);
+	}
+
+}
