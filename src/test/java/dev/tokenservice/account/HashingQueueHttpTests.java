@@ -15,17 +15,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.IntFunction;
 
 import dev.tokenservice.TokenServiceApplication;
+import dev.tokenservice.support.Concurrently;
 import dev.tokenservice.support.Reply;
 import dev.tokenservice.support.TestUsers;
 import org.junit.jupiter.api.AfterAll;
@@ -92,7 +89,8 @@ class HashingQueueHttpTests {
 			assertThat(created.status()).as(created.toString()).isEqualTo(201);
 			int burst = 4 * Runtime.getRuntime().availableProcessors() + 8;
 
-			List<Reply> replies = concurrently(burst, (i) -> this.client.token(username, TestUsers.PASSWORD, null));
+			List<Reply> replies = Concurrently.send(burst,
+					(i) -> this.client.token(username, TestUsers.PASSWORD, null));
 
 			long ok = replies.stream().filter((reply) -> reply.status() == 200).count();
 			long busy = replies.stream().filter((reply) -> reply.status() == 503).count();
@@ -120,7 +118,7 @@ class HashingQueueHttpTests {
 				usernames.add(TestUsers.uniqueName("queued-signup"));
 			}
 
-			List<Reply> replies = concurrently(burst, (i) -> this.client.register(usernames.get(i), null));
+			List<Reply> replies = Concurrently.send(burst, (i) -> this.client.register(usernames.get(i), null));
 
 			assertThat(replies).extracting(Reply::status).containsOnly(201, 503);
 			assertThat(replies).extracting(Reply::status).contains(201, 503);
@@ -184,10 +182,10 @@ class HashingQueueHttpTests {
 			}
 
 			long started = System.nanoTime();
-			List<Reply> registrations = concurrently(burst,
+			List<Reply> registrations = Concurrently.send(burst,
 					(i) -> this.client.register(usernames.get(i), "10.20." + (i / 250) + "." + (i % 250 + 1)));
 			long registered = System.nanoTime();
-			List<Reply> logins = concurrently(burst, (i) -> this.client.token(usernames.get(i), TestUsers.PASSWORD,
+			List<Reply> logins = Concurrently.send(burst, (i) -> this.client.token(usernames.get(i), TestUsers.PASSWORD,
 					"10.30." + (i / 250) + "." + (i % 250 + 1)));
 			long loggedIn = System.nanoTime();
 
@@ -320,32 +318,6 @@ class HashingQueueHttpTests {
 		Arrays.sort(sorted);
 		int rank = Math.max(1, (int) Math.ceil(percent / 100.0 * sorted.length));
 		return sorted[rank - 1] / 1_000_000.0;
-	}
-
-	/** All requests released at once from their own threads; the replies in order. */
-	private static List<Reply> concurrently(int count, IntFunction<Reply> request) throws Exception {
-		ExecutorService threads = Executors.newFixedThreadPool(count);
-		try {
-			CountDownLatch start = new CountDownLatch(1);
-			List<Future<Reply>> replies = new ArrayList<>();
-			for (int i = 0; i < count; i++) {
-				int index = i;
-				Callable<Reply> call = () -> {
-					start.await();
-					return request.apply(index);
-				};
-				replies.add(threads.submit(call));
-			}
-			start.countDown();
-			List<Reply> result = new ArrayList<>();
-			for (Future<Reply> reply : replies) {
-				result.add(reply.get(60, TimeUnit.SECONDS));
-			}
-			return result;
-		}
-		finally {
-			threads.shutdownNow();
-		}
 	}
 
 	/**

@@ -14,17 +14,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 
 import dev.tokenservice.TokenServiceApplication;
 import dev.tokenservice.support.Api;
+import dev.tokenservice.support.Concurrently;
 import dev.tokenservice.support.Reply;
 import dev.tokenservice.support.TestUsers;
 import org.junit.jupiter.api.AfterAll;
@@ -308,9 +303,9 @@ class ThrottlingHttpTests {
 				usernames.add(TestUsers.uniqueName("burst"));
 			}
 
-			List<Reply> registrations = concurrently(burst,
+			List<Reply> registrations = Concurrently.send(burst,
 					(i) -> this.client.register(usernames.get(i), burstAddresses.get(i)));
-			List<Reply> logins = concurrently(burst,
+			List<Reply> logins = Concurrently.send(burst,
 					(i) -> (i % 2 == 0) ? this.client.token(usernames.get(i), TestUsers.PASSWORD, burstAddresses.get(i))
 							: this.client.passwordGrant(usernames.get(i), TestUsers.PASSWORD, burstAddresses.get(i)));
 
@@ -472,34 +467,6 @@ class ThrottlingHttpTests {
 	private static String newAddress() {
 		int n = addresses.incrementAndGet();
 		return "10." + ((n >> 16) & 0xff) + "." + ((n >> 8) & 0xff) + "." + (n & 0xff);
-	}
-
-	/**
-	 * All requests released at once from their own threads; the replies in request order.
-	 */
-	private static List<Reply> concurrently(int count, IntFunction<Reply> request) throws Exception {
-		ExecutorService threads = Executors.newFixedThreadPool(count);
-		try {
-			CountDownLatch start = new CountDownLatch(1);
-			List<Future<Reply>> replies = new ArrayList<>();
-			for (int i = 0; i < count; i++) {
-				int index = i;
-				Callable<Reply> call = () -> {
-					start.await();
-					return request.apply(index);
-				};
-				replies.add(threads.submit(call));
-			}
-			start.countDown();
-			List<Reply> result = new ArrayList<>();
-			for (Future<Reply> reply : replies) {
-				result.add(reply.get(60, TimeUnit.SECONDS));
-			}
-			return result;
-		}
-		finally {
-			threads.shutdownNow();
-		}
 	}
 
 	/**
