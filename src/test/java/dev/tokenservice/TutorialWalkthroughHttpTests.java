@@ -1,8 +1,11 @@
 package dev.tokenservice;
 
 import dev.tokenservice.support.Api;
+import dev.tokenservice.support.HttpTestSupport;
 import dev.tokenservice.support.Reply;
+import dev.tokenservice.support.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "password.min_length=6", "password.reject_common=false" })
+@Tag(HttpTestSupport.CONTRACT_TAG)
 class TutorialWalkthroughHttpTests {
 
 	@TempDir
@@ -37,6 +41,7 @@ class TutorialWalkthroughHttpTests {
 	@DynamicPropertySource
 	static void ownDatabase(DynamicPropertyRegistry registry) {
 		registry.add("data.dir", () -> dataDir.toString());
+		TestDatabase.register(registry, "tutorial");
 	}
 
 	@BeforeEach

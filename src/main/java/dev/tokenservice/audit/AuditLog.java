@@ -1,5 +1,6 @@
 package dev.tokenservice.audit;
 
+import io.micrometer.core.instrument.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -7,6 +8,9 @@ import org.slf4j.LoggerFactory;
  * The security-relevant events, as {@code key=value} lines on the {@code audit} logger,
  * so an operator can route, keep and search them apart from the application log. Never a
  * password, hash, secret or token: users are named by id and username, tokens by nothing.
+ * Failed logins and throttled requests are also counted as metrics, on Micrometer's
+ * global registry (which Spring Boot's registry joins), so every caller can stay a plain
+ * static call.
  */
 public final class AuditLog {
 
@@ -25,10 +29,12 @@ public final class AuditLog {
 
 	/** {@code username} as the client sent it, if it could be one; otherwise a marker. */
 	public static void loginFailed(String username, String client, String reason) {
+		Metrics.counter("tokenservice.logins.failed", "reason", reason).increment();
 		audit.warn("event=login_failed username={} client={} reason={}", printable(username), client, reason);
 	}
 
 	public static void throttled(String limit, String client, long retryAfterSeconds) {
+		Metrics.counter("tokenservice.requests.throttled", "limit", limit).increment();
 		audit.warn("event=throttled limit={} client={} retry_after_s={}", limit, client, retryAfterSeconds);
 	}
 

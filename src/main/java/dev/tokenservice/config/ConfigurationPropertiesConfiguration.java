@@ -10,7 +10,8 @@ import org.springframework.core.env.Environment;
 /** Binds and validates the service's own sections of config.yml. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ JwtProperties.class, PasswordProperties.class, DataProperties.class,
-		HttpProperties.class, AdminProperties.class, IntrospectionProperties.class, LimitsProperties.class })
+		HttpProperties.class, AdminProperties.class, IntrospectionProperties.class, LimitsProperties.class,
+		DatabaseProperties.class })
 class ConfigurationPropertiesConfiguration {
 
 	@Bean

@@ -47,7 +47,13 @@ class SecurityConfiguration {
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
 				.accessDeniedHandler((request, response, ex) -> errors.write(response, HttpStatus.FORBIDDEN,
 						ErrorResponse.of("Forbidden"))))
-			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.PUT, "/toggle-user-permission/**")
+			.authorizeHttpRequests((requests) -> requests
+				.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
+				.permitAll()
+				// Everything else the actuator shows (build, metrics) is for operators.
+				.requestMatchers("/actuator/**")
+				.hasRole(ADMIN)
+				.requestMatchers(HttpMethod.PUT, "/toggle-user-permission/**")
 				.hasRole(ADMIN)
 				.requestMatchers(HttpMethod.DELETE, "/remove-user/**")
 				.hasRole(ADMIN)

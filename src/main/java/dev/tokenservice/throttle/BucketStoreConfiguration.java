@@ -5,6 +5,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tokenservice.config.DatabaseProperties;
 import dev.tokenservice.config.InvalidConfigurationException;
 import dev.tokenservice.config.LimitsProperties;
 import dev.tokenservice.config.LimitsProperties.Store;
@@ -14,7 +15,6 @@ import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -34,9 +34,8 @@ class BucketStoreConfiguration {
 		.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10));
 
 	@Bean
-	ProxyManager<String> bucketStore(LimitsProperties limits, DataSource dataSource,
-			@Value("${spring.datasource.url:}") String databaseUrl) {
-		boolean postgres = databaseUrl.startsWith("jdbc:postgresql:");
+	ProxyManager<String> bucketStore(LimitsProperties limits, DatabaseProperties database, DataSource dataSource) {
+		boolean postgres = database.isPostgres();
 		if (limits.store() == Store.DATABASE && !postgres) {
 			throw new InvalidConfigurationException("limits.store",
 					"database needs PostgreSQL; use memory (or auto) with the embedded database");

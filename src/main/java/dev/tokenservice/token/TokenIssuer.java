@@ -10,6 +10,8 @@ import java.util.UUID;
 import dev.tokenservice.account.TokenHolder;
 import dev.tokenservice.config.JwtProperties;
 import io.jsonwebtoken.Jwts;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.stereotype.Component;
 
@@ -35,11 +37,14 @@ public class TokenIssuer {
 
 	private final String issuer;
 
-	TokenIssuer(SigningKey signingKey, Clock clock, JwtProperties jwt) {
+	private final Counter issued;
+
+	TokenIssuer(SigningKey signingKey, Clock clock, JwtProperties jwt, MeterRegistry meters) {
 		this.signingKey = signingKey;
 		this.clock = clock;
 		this.lifetime = jwt.expirationTime();
 		this.issuer = jwt.issuer();
+		this.issued = meters.counter("tokenservice.tokens.issued");
 	}
 
 	public IssuedToken issue(TokenHolder holder) {
@@ -60,6 +65,7 @@ public class TokenIssuer {
 			.claim(VERSION_CLAIM, holder.tokenVersion())
 			.signWith(this.signingKey.key(), this.signingKey.algorithm())
 			.compact();
+		this.issued.increment();
 		return new IssuedToken(token, issuedAt, expiresAt);
 	}
 

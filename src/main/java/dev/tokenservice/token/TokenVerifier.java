@@ -4,6 +4,8 @@ import java.util.Optional;
 
 import dev.tokenservice.account.AccountService;
 import dev.tokenservice.account.TokenHolder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.stereotype.Component;
 
@@ -17,16 +19,25 @@ import org.springframework.stereotype.Component;
 @Component
 public class TokenVerifier {
 
+	private static final String VALIDATIONS = "tokenservice.token.validations";
+
 	private final SignedTokenReader reader;
 
 	private final AccountService accounts;
 
 	private final TokenRevocations revocations;
 
-	TokenVerifier(SignedTokenReader reader, AccountService accounts, TokenRevocations revocations) {
+	private final Counter valid;
+
+	private final Counter invalid;
+
+	TokenVerifier(SignedTokenReader reader, AccountService accounts, TokenRevocations revocations,
+			MeterRegistry meters) {
 		this.reader = reader;
 		this.accounts = accounts;
 		this.revocations = revocations;
+		this.valid = meters.counter(VALIDATIONS, "outcome", "valid");
+		this.invalid = meters.counter(VALIDATIONS, "outcome", "invalid");
 	}
 
 	/**
@@ -34,7 +45,9 @@ public class TokenVerifier {
 	 * revoked, and its holder exists, is enabled and has not moved past its version.
 	 */
 	public Optional<VerifiedToken> verify(String token) {
-		return this.reader.read(token).flatMap(this::currentHolder);
+		Optional<VerifiedToken> verified = this.reader.read(token).flatMap(this::currentHolder);
+		(verified.isPresent() ? this.valid : this.invalid).increment();
+		return verified;
 	}
 
 	private Optional<VerifiedToken> currentHolder(SignedToken token) {

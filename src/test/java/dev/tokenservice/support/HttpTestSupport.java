@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,7 +25,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * usernames.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Tag(HttpTestSupport.CONTRACT_TAG)
 public abstract class HttpTestSupport {
+
+	/** The HTTP contract suite, which the build runs on H2 and again on PostgreSQL. */
+	public static final String CONTRACT_TAG = "http-contract";
 
 	public static final String SECRET = "test-secret-that-is-long-enough-for-hs256-signing";
 
@@ -54,6 +59,7 @@ public abstract class HttpTestSupport {
 	static void testServer(DynamicPropertyRegistry registry) {
 		registry.add("data.dir", DATA_DIR::toString);
 		registry.add("jwt.secret", () -> SECRET);
+		TestDatabase.register(registry, "suite");
 		registry.add("admin.username", () -> ADMIN_USERNAME);
 		registry.add("admin.password", () -> ADMIN_PASSWORD);
 		registry.add("introspection.clients[0].id", () -> INTROSPECTION_CLIENT_ID);

@@ -143,7 +143,7 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 
 		@ParameterizedTest
 		@ValueSource(strings = { "/", "/nope", "/user", "/admin", "/register-user/extra", "/token/x", "/error",
-				"/actuator", "/h2-console", "/index.html", "/favicon.ico" })
+				"/h2-console", "/index.html", "/favicon.ico" })
 		void getWhenUnknownPathThen404JsonNot401(String path) {
 			Reply reply = api.get(path);
 

@@ -1,0 +1,33 @@
+package dev.tokenservice.config;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The connection pool, built from {@code database.*} so that one validated record holds
+ * every database setting. A request that cannot get a connection within the timeout fails
+ * fast (503) instead of piling up threads while the database is away.
+ */
+@Configuration(proxyBeanMethods = false)
+class DatabaseConfiguration {
+
+	/** Hikari's own default; it must not exceed the connection timeout. */
+	private static final long MAX_VALIDATION_TIMEOUT_MS = 5000;
+
+	@Bean
+	HikariDataSource dataSource(DatabaseProperties database) {
+		HikariDataSource dataSource = new HikariDataSource();
+		dataSource.setPoolName("database");
+		dataSource.setJdbcUrl(database.url());
+		dataSource.setUsername(database.username());
+		dataSource.setPassword(database.password());
+		dataSource.setMaximumPoolSize(database.poolSize());
+		long timeout = database.connectionTimeout().toMillis();
+		dataSource.setConnectionTimeout(timeout);
+		dataSource.setValidationTimeout(Math.min(timeout, MAX_VALIDATION_TIMEOUT_MS));
+		return dataSource;
+	}
+
+}
