@@ -10,15 +10,18 @@ import java.util.function.Supplier;
 import dev.tokenservice.config.PasswordProperties;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /**
- * The only place a plain password is used: BCrypt at the configured cost. Every
- * comparison costs one full BCrypt run, even for an unknown user, so response times do
- * not reveal which usernames exist. At most one hash per core runs at a time; the other
- * requests wait their turn in a fair queue, so a login storm cannot starve the cheap
- * endpoints of CPU.
+ * The only place a plain password is used: BCrypt at the configured cost, or Argon2id.
+ * Stored hashes describe themselves ({@code $2a$...}, {@code $argon2id$...}), so both
+ * kinds verify whichever is configured. Every comparison costs one full hash, even for an
+ * unknown user, so response times do not reveal which usernames exist. At most one hash
+ * per core runs at a time; the other requests wait their turn in a fair queue, so a login
+ * storm cannot starve the cheap endpoints of CPU.
  */
 @Component
 class PasswordHasher {
@@ -29,7 +32,18 @@ class PasswordHasher {
 	 */
 	private static final String FILLER = "not-a-password";
 
-	private final BCryptPasswordEncoder encoder;
+	/** Argon2id salt and output sizes as Spring Security and OWASP recommend. */
+	private static final int SALT_BYTES = 16;
+
+	private static final int HASH_BYTES = 32;
+
+	private static final String ARGON2_PREFIX = "$argon2";
+
+	private final BCryptPasswordEncoder bcrypt;
+
+	private final Argon2PasswordEncoder argon2;
+
+	private final PasswordEncoder configured;
 
 	private final String dummyHash;
 
@@ -38,25 +52,37 @@ class PasswordHasher {
 	private final Duration timeout;
 
 	PasswordHasher(PasswordProperties properties) {
-		this.encoder = new BCryptPasswordEncoder(properties.bcryptCost());
-		this.dummyHash = this.encoder.encode(UUID.randomUUID().toString());
+		this.bcrypt = new BCryptPasswordEncoder(properties.bcryptCost());
+		PasswordProperties.Argon2 cost = properties.argon2();
+		this.argon2 = new Argon2PasswordEncoder(SALT_BYTES, HASH_BYTES, cost.parallelism(), cost.memoryKib(),
+				cost.iterations());
+		this.configured = (properties.algorithm() == PasswordProperties.Algorithm.ARGON2ID) ? this.argon2 : this.bcrypt;
+		this.dummyHash = this.configured.encode(UUID.randomUUID().toString());
 		this.timeout = properties.hashingTimeout();
 	}
 
 	String hash(String password) {
-		return inSlot(() -> this.encoder.encode(password));
+		return inSlot(() -> this.configured.encode(password));
 	}
 
 	boolean matches(String password, @Nullable String storedHash) {
 		boolean hashable = fitsBcrypt(password);
-		boolean matched = inSlot(() -> this.encoder.matches(hashable ? password : FILLER,
-				(storedHash != null) ? storedHash : this.dummyHash));
+		String hash = (storedHash != null) ? storedHash : this.dummyHash;
+		boolean matched = inSlot(() -> encoderOf(hash).matches(hashable ? password : FILLER, hash));
 		return hashable && storedHash != null && matched;
 	}
 
-	/** Whether the hash was made at a lower cost than the configured one. */
+	/**
+	 * Whether the hash was made by the other algorithm, or at a lower cost than the
+	 * configured one.
+	 */
 	boolean needsUpgrade(String storedHash) {
-		return this.encoder.upgradeEncoding(storedHash);
+		PasswordEncoder encoder = encoderOf(storedHash);
+		return encoder != this.configured || encoder.upgradeEncoding(storedHash);
+	}
+
+	private PasswordEncoder encoderOf(String hash) {
+		return hash.startsWith(ARGON2_PREFIX) ? this.argon2 : this.bcrypt;
 	}
 
 	private <T> T inSlot(Supplier<T> work) {

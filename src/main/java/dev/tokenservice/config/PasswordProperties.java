@@ -14,12 +14,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rejectCommon whether common and easily guessed passwords are refused
  * @param hashingTimeout how long a request may wait for a free hashing slot before it
  * gets 503
+ * @param algorithm how new hashes are made; stored hashes of the other kind still verify
+ * and move to this one at the user's next successful login
+ * @param argon2 the Argon2id cost, when that is the algorithm
  * @see <a href="https://pages.nist.gov/800-63-4/sp800-63b.html#password">NIST SP 800-63B
  * §3.1.1</a>
  */
 @ConfigurationProperties("password")
 public record PasswordProperties(int bcryptCost, int minLength, @DefaultValue("true") boolean rejectCommon,
-		@DefaultValue("10s") Duration hashingTimeout) {
+		@DefaultValue("10s") Duration hashingTimeout, @DefaultValue("bcrypt") Algorithm algorithm,
+		@DefaultValue Argon2 argon2) {
 
 	/**
 	 * BCrypt hashes at most 72 bytes; longer passwords are refused rather than silently
@@ -37,6 +41,29 @@ public record PasswordProperties(int bcryptCost, int minLength, @DefaultValue("t
 		if (hashingTimeout == null || hashingTimeout.isNegative() || hashingTimeout.isZero()) {
 			throw new InvalidConfigurationException("password.hashing_timeout", "must be a positive duration");
 		}
+		if (argon2.memoryKib() < 7168 || argon2.iterations() < 1 || argon2.parallelism() < 1) {
+			throw new InvalidConfigurationException("password.argon2",
+					"needs memory_kib of at least 7168 (7 MiB) and iterations and parallelism of at least 1");
+		}
+	}
+
+	/** How passwords are hashed. */
+	public enum Algorithm {
+
+		BCRYPT, ARGON2ID
+
+	}
+
+	/**
+	 * Argon2id's cost; the defaults are one of OWASP's minimum configurations (19 MiB, 2
+	 * passes, 1 lane).
+	 *
+	 * @see <a href=
+	 * "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html#argon2id">OWASP
+	 * Password Storage Cheat Sheet</a>
+	 */
+	public record Argon2(@DefaultValue("19456") int memoryKib, @DefaultValue("2") int iterations,
+			@DefaultValue("1") int parallelism) {
 	}
 
 }

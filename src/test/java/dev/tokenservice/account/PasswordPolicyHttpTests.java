@@ -289,6 +289,40 @@ class PasswordPolicyHttpTests extends HttpTestSupport {
 			}
 		}
 
+		@Test
+		void loginWhenAlgorithmSwitchedThenBothKindsVerifyAndHashMovesAtNextSuccessfulLogin() {
+			String username = "algorithm-switch";
+			String password = TestUsers.PASSWORD;
+			String bcryptHash;
+			try (ConfigurableApplicationContext context = start("--password.bcrypt_cost=4")) {
+				assertThat(api(context).register(username, password, "a@example.com").status()).isEqualTo(201);
+				bcryptHash = hashOf(context, username);
+				assertThat(bcryptHash).startsWith("$2a$04$");
+			}
+
+			try (ConfigurableApplicationContext context = start("--password.algorithm=argon2id",
+					"--password.argon2.memory_kib=7168", "--password.argon2.iterations=1")) {
+				Api api = api(context);
+				assertThat(api.token(username, "Wrong-Password-0000").status()).isEqualTo(401);
+				assertThat(hashOf(context, username)).as("a wrong password changes nothing").isEqualTo(bcryptHash);
+
+				assertThat(api.token(username, password).status()).as("a BCrypt hash still verifies").isEqualTo(200);
+				String argon2Hash = hashOf(context, username);
+				assertThat(argon2Hash).startsWith("$argon2id$v=19$m=7168,t=1,p=1$");
+				assertThat(api.token(username, password).status()).isEqualTo(200);
+				assertThat(hashOf(context, username)).as("no rehash once moved").isEqualTo(argon2Hash);
+
+				assertThat(api.register("argon2-newcomer", password, "n@example.com").status()).isEqualTo(201);
+				assertThat(hashOf(context, "argon2-newcomer")).startsWith("$argon2id$");
+			}
+
+			try (ConfigurableApplicationContext context = start("--password.bcrypt_cost=4")) {
+				assertThat(api(context).token(username, password).status()).as("an Argon2id hash still verifies")
+					.isEqualTo(200);
+				assertThat(hashOf(context, username)).startsWith("$2a$04$");
+			}
+		}
+
 		private ConfigurableApplicationContext start(String... settings) {
 			List<String> args = new ArrayList<>(List.of("--server.port=0", "--data.dir=" + this.dir.resolve("data"),
 					"--config.file=" + this.dir.resolve("absent.yml"), "--jwt.secret=" + OWN_SECRET));
