@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationReferenceTests {
 
 	/** A table row's first cell: a key in backquotes. */
-	private static final Pattern ROW_KEY = Pattern.compile("^\\| `([a-z_.-]+)` \\|", Pattern.MULTILINE);
+	private static final Pattern ROW_KEY = Pattern.compile("^\\| `([a-z0-9_.-]+)` \\|", Pattern.MULTILINE);
 
 	/** Keys of Spring Boot itself that the table documents as well. */
 	private static final Set<String> FRAMEWORK_KEYS = Set.of("server.port");
