@@ -1,6 +1,11 @@
 package dev.tokenservice.account;
 
 import dev.tokenservice.audit.AuditLog;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -18,6 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
  * says who may call what); {@code GET /users/{id}} also lets users read themselves.
  */
 @RestController
+@Tag(name = "Administration")
+@SecurityRequirement(name = "bearer")
 class AccountAdminController {
 
 	private final AccountAdministration administration;
@@ -29,23 +36,49 @@ class AccountAdminController {
 		this.accounts = accounts;
 	}
 
+	@Operation(operationId = "setUserEnabled", summary = "Disable (flag 0) or enable (flag 1) a user",
+			description = "Disabling keeps the user's tokens; they are valid again once the user is enabled.")
+	@ApiResponse(responseCode = "200", description = "User permission updated")
+	@ApiResponse(responseCode = "400", description = "A flag other than 0 or 1, or a non-numeric user id")
+	@ApiResponse(responseCode = "401", description = "No valid bearer token")
+	@ApiResponse(responseCode = "403", description = "The caller is not an admin")
+	@ApiResponse(responseCode = "404", description = "User not found")
+	@ApiResponse(responseCode = "409", description = "Would disable the last enabled admin")
+	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@PutMapping("/toggle-user-permission/{user_id}/{flag}")
-	AccountMessage toggle(
-			@PathVariable("user_id") long userId, @PathVariable @Min(value = 0,
+	AccountMessage toggle(@PathVariable("user_id") long userId,
+			@Parameter(description = "0 disables, 1 enables") @PathVariable @Min(value = 0,
 					message = "must be 0 or 1") @Max(value = 1, message = "must be 0 or 1") int flag,
-			@AuthenticationPrincipal TokenHolder caller) {
+			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
 		this.administration.setEnabled(userId, flag == 1);
 		AuditLog.adminAction((flag == 1) ? "enable_user" : "disable_user", caller.userId(), userId);
 		return AccountMessage.of("User permission updated successfully", userId);
 	}
 
+	@Operation(operationId = "removeUser", summary = "Delete a user",
+			description = "The user's tokens end for good; a later user never inherits them.")
+	@ApiResponse(responseCode = "200", description = "User deleted")
+	@ApiResponse(responseCode = "400", description = "A non-numeric user id")
+	@ApiResponse(responseCode = "401", description = "No valid bearer token")
+	@ApiResponse(responseCode = "403", description = "The caller is not an admin")
+	@ApiResponse(responseCode = "404", description = "User not found")
+	@ApiResponse(responseCode = "409", description = "Would delete the last enabled admin")
+	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@DeleteMapping("/remove-user/{user_id}")
-	AccountMessage remove(@PathVariable("user_id") long userId, @AuthenticationPrincipal TokenHolder caller) {
+	AccountMessage remove(@PathVariable("user_id") long userId,
+			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
 		this.administration.delete(userId);
 		AuditLog.adminAction("delete_user", caller.userId(), userId);
 		return AccountMessage.of("User deleted successfully");
 	}
 
+	@Operation(operationId = "listUsers", summary = "List users, ordered by id",
+			description = "`size` is capped at 200.")
+	@ApiResponse(responseCode = "200", description = "One page of users")
+	@ApiResponse(responseCode = "400", description = "A bad page or size")
+	@ApiResponse(responseCode = "401", description = "No valid bearer token")
+	@ApiResponse(responseCode = "403", description = "The caller is not an admin")
+	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@GetMapping("/users")
 	UserPage list(
 			@RequestParam(defaultValue = "0") @Min(value = 0, message = "must be 0 or more") @Max(value = 1_000_000,
@@ -54,8 +87,16 @@ class AccountAdminController {
 		return this.administration.list(page, size);
 	}
 
+	@Operation(operationId = "getUser", summary = "One user (admins: anyone; users: themselves)")
+	@ApiResponse(responseCode = "200", description = "The user (never the password hash)")
+	@ApiResponse(responseCode = "400", description = "A non-numeric user id")
+	@ApiResponse(responseCode = "401", description = "No valid bearer token")
+	@ApiResponse(responseCode = "403", description = "Another user's record, and the caller is not an admin")
+	@ApiResponse(responseCode = "404", description = "User not found")
+	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@GetMapping("/users/{user_id}")
-	UserView user(@PathVariable("user_id") long userId, @AuthenticationPrincipal TokenHolder caller) {
+	UserView user(@PathVariable("user_id") long userId,
+			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
 		if (!caller.isAdmin() && caller.userId() != userId) {
 			throw new AccessDeniedException("Not the caller's own account");
 		}

@@ -1,6 +1,11 @@
 package dev.tokenservice.account;
 
 import dev.tokenservice.audit.AuditLog;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** What any signed-in user may do to their own account. */
 @RestController
+@Tag(name = "Accounts")
+@SecurityRequirement(name = "bearer")
 class MyAccountController {
 
 	private final AccountService accounts;
@@ -23,22 +30,45 @@ class MyAccountController {
 		this.accounts = accounts;
 	}
 
+	@Operation(operationId = "me", summary = "The caller's own record")
+	@ApiResponse(responseCode = "200", description = "The caller's record (never the password hash)")
+	@ApiResponse(responseCode = "401", description = "No valid bearer token")
+	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@GetMapping("/me")
-	UserView me(@AuthenticationPrincipal TokenHolder caller) {
+	UserView me(@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
 		return this.accounts.view(caller.userId());
 	}
 
+	@Operation(operationId = "changePassword", summary = "Change the caller's password",
+			description = "Every token issued before the change stops being valid.")
+	@ApiResponse(responseCode = "200", description = "Password changed")
+	@ApiResponse(responseCode = "400",
+			description = "Malformed JSON, a missing field, or a new password the policy rejects")
+	@ApiResponse(responseCode = "401", description = "No valid bearer token, or a wrong current password")
+	@ApiResponse(responseCode = "413", description = "Body over the configured limit")
+	@ApiResponse(responseCode = "415", description = "Content-Type is not application/json")
+	@ApiResponse(responseCode = "503", description = "Database unavailable, or password hashing busy")
 	@PostMapping(path = "/change-password", consumes = MediaType.APPLICATION_JSON_VALUE)
 	AccountMessage changePassword(@Valid @RequestBody ChangePasswordRequest request,
-			@AuthenticationPrincipal TokenHolder caller) {
+			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
 		this.accounts.changePassword(caller, request);
 		return AccountMessage.of("Password changed successfully");
 	}
 
 	/** Admins may log out someone else, for example a user whose device was stolen. */
+	@Operation(operationId = "logoutAll", summary = "Log out everywhere",
+			description = "Every token of the user issued before now stops being valid.")
+	@ApiResponse(responseCode = "200", description = "Logged out everywhere; `user_id` names the user")
+	@ApiResponse(responseCode = "400", description = "A non-numeric user_id")
+	@ApiResponse(responseCode = "401", description = "No valid bearer token")
+	@ApiResponse(responseCode = "403", description = "`user_id` of another user, and the caller is not an admin")
+	@ApiResponse(responseCode = "404", description = "No user with that `user_id`")
+	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@PostMapping("/logout-all")
-	AccountMessage logOutEverywhere(@RequestParam(name = "user_id", required = false) @Nullable Long userId,
-			@AuthenticationPrincipal TokenHolder caller) {
+	AccountMessage logOutEverywhere(
+			@Parameter(description = "Admins only: log out this user instead of the caller") @RequestParam(
+					name = "user_id", required = false) @Nullable Long userId,
+			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
 		long target = (userId != null) ? userId : caller.userId();
 		if (target != caller.userId() && !caller.isAdmin()) {
 			throw new AccessDeniedException("Not the caller's own account");

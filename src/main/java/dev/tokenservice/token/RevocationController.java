@@ -4,6 +4,14 @@ import java.util.Map;
 
 import dev.tokenservice.account.TokenHolder;
 import dev.tokenservice.audit.AuditLog;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.SchemaProperty;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.MediaType;
@@ -19,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7009#section-2">RFC 7009 §2</a>
  */
 @RestController
+@Tag(name = "Tokens")
 class RevocationController {
 
 	private final SignedTokenReader reader;
@@ -30,8 +39,31 @@ class RevocationController {
 		this.revocations = revocations;
 	}
 
+	@Operation(operationId = "revokeToken", summary = "Revoke a token (RFC 7009)",
+			description = "The caller's bearer token may be the same token, another token of the same user, or an admin's. The answer is `{}` whether or not the token was valid; afterwards the token is invalid everywhere.",
+			security = @SecurityRequirement(name = "bearer"),
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED_VALUE,
+							schema = @Schema(type = "object", requiredProperties = "token"),
+							schemaProperties = {
+									@SchemaProperty(name = "token",
+											schema = @Schema(type = "string", description = "The token to revoke")),
+									@SchemaProperty(name = "token_type_hint",
+											schema = @Schema(type = "string",
+													description = "Optional; accepted and ignored")) })))
+	@ApiResponse(responseCode = "200", description = "Revoked, or was not a valid token: an empty object",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object")))
+	@ApiResponse(responseCode = "400", description = "Missing or repeated `token` parameter (`invalid_request`)",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(ref = "#/components/schemas/OAuth2TokenError")))
+	@ApiResponse(responseCode = "401", description = "No valid bearer token")
+	@ApiResponse(responseCode = "403", description = "The token belongs to another user and the caller is not an admin")
+	@ApiResponse(responseCode = "413", description = "Body over the configured limit")
+	@ApiResponse(responseCode = "415", description = "Content-Type is not a form")
+	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@PostMapping(path = "/revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-	Map<String, Object> revoke(HttpServletRequest request, @AuthenticationPrincipal TokenHolder caller) {
+	Map<String, Object> revoke(@Parameter(hidden = true) HttpServletRequest request,
+			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
 		String token = OAuth2Parameters.single(request, "token");
 		this.reader.read(token).ifPresent((signed) -> {
 			if (signed.userId() != caller.userId() && !caller.isAdmin()) {

@@ -4,6 +4,14 @@ import dev.tokenservice.account.AccountDisabledException;
 import dev.tokenservice.account.AccountService;
 import dev.tokenservice.account.Credentials;
 import dev.tokenservice.account.InvalidCredentialsException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.SchemaProperty;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
@@ -23,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.3">RFC 6749 §4.3</a>
  */
 @RestController
+@Tag(name = "Tokens")
 class TokenController {
 
 	private final AccountService accounts;
@@ -34,11 +43,58 @@ class TokenController {
 		this.issuer = issuer;
 	}
 
+	@Operation(operationId = "issueToken", summary = "Log in: a token for a username and password", description = """
+			Two request styles, told apart by Content-Type, with the same success body: \
+			JSON `{"username","password"}`, or the OAuth 2.0 password grant (RFC 6749 §4.3) as a form, \
+			whose errors come in RFC 6749 §5.2's shape (`invalid_request`, `unsupported_grant_type`, \
+			`invalid_grant`, all 400).""",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = {
+							@Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(
+									implementation = TokenRequest.class)),
+							@Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED_VALUE,
+									schema = @Schema(type = "object",
+											requiredProperties = { "grant_type", "username", "password" }),
+									schemaProperties = {
+											@SchemaProperty(name = "grant_type",
+													schema = @Schema(type = "string", allowableValues = "password")),
+											@SchemaProperty(name = "username", schema = @Schema(type = "string")),
+											@SchemaProperty(
+													name = "password",
+													schema = @Schema(type = "string", format = "password")),
+											@SchemaProperty(name = "scope",
+													schema = @Schema(type = "string",
+															description = "Accepted and ignored")),
+											@SchemaProperty(name = "client_id",
+													schema = @Schema(type = "string",
+															description = "Accepted and ignored")) }) }))
+	@ApiResponse(responseCode = "200",
+			description = "A token, in both styles (`token` and `access_token` are the same JWT)",
+			headers = { @Header(name = "Cache-Control", schema = @Schema(type = "string", example = "no-store")),
+					@Header(name = "Pragma", schema = @Schema(type = "string", example = "no-cache")) })
+	@ApiResponse(responseCode = "400",
+			description = "JSON: malformed body or blank username/password. Form: an OAuth 2.0 error (missing or repeated parameter, wrong grant type, bad credentials)",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(ref = "#/components/schemas/TokenEndpointError")))
+	@ApiResponse(responseCode = "401",
+			description = "JSON style: unknown user or wrong password (the same answer for both)")
+	@ApiResponse(responseCode = "403", description = "JSON style: right password, but the user is disabled")
+	@ApiResponse(responseCode = "413", description = "Body over the configured limit")
+	@ApiResponse(responseCode = "415", description = "Content-Type is neither JSON nor a form")
+	@ApiResponse(responseCode = "429", description = "Too many attempts for this username or from this address",
+			headers = @Header(name = "Retry-After", description = "Seconds to wait",
+					schema = @Schema(type = "integer")),
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(ref = "#/components/schemas/TokenEndpointError")))
+	@ApiResponse(responseCode = "503", description = "Database unavailable, or password hashing busy")
 	@PostMapping(path = "/token", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<TokenResponse> tokenForJson(@Valid @RequestBody TokenRequest request, HttpServletRequest http) {
+	ResponseEntity<TokenResponse> tokenForJson(@Valid @RequestBody TokenRequest request,
+			@Parameter(hidden = true) HttpServletRequest http) {
 		return issueFor(request.credentials(), http.getRemoteAddr());
 	}
 
+	/** Documented with {@link #tokenForJson}: one operation with two request styles. */
+	@Operation(hidden = true)
 	@PostMapping(path = "/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	ResponseEntity<TokenResponse> tokenForPasswordGrant(HttpServletRequest request) {
 		Credentials credentials = PasswordGrantForm.read(request);

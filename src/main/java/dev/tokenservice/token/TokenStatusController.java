@@ -4,6 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
@@ -19,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-2.1">RFC 6750 §2.1</a>
  */
 @RestController
+@Tag(name = "Tokens")
 class TokenStatusController {
 
 	private static final String BEARER_PREFIX = "bearer ";
@@ -36,14 +43,27 @@ class TokenStatusController {
 	 * The capture-all pattern also catches tokens that contain '/' so they get a 401, not
 	 * a 404.
 	 */
+	@Operation(operationId = "tokenStatus", summary = "Is this token valid?",
+			description = "Valid: the signature verifies, it has not expired or been revoked, and its user exists, is enabled and has not changed password or logged out everywhere since.")
+	@ApiResponse(responseCode = "200", description = "Token is valid")
+	@ApiResponse(responseCode = "401",
+			description = "Invalid token, for any reason (malformed, expired, tampered, revoked, ...)")
+	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@GetMapping("/token_status/{*token}")
-	TokenStatusResponse statusOfPathToken(@PathVariable String token) {
+	TokenStatusResponse statusOfPathToken(@Parameter(name = "token", in = ParameterIn.PATH, required = true,
+			description = "The JWT to check") @PathVariable String token) {
 		return status(token.substring(1));
 	}
 
+	@Operation(operationId = "bearerTokenStatus", summary = "Is the bearer token valid?",
+			description = "The same check as /token_status/{token}, for the token in `Authorization: Bearer`.",
+			security = @SecurityRequirement(name = "bearer"))
+	@ApiResponse(responseCode = "200", description = "Token is valid")
+	@ApiResponse(responseCode = "401", description = "No bearer token, or an invalid one")
+	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@GetMapping("/token_status")
-	TokenStatusResponse statusOfBearerToken(
-			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
+	TokenStatusResponse statusOfBearerToken(@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.AUTHORIZATION,
+			required = false) @Nullable String authorization) {
 		if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith(BEARER_PREFIX)) {
 			throw new InvalidTokenException();
 		}

@@ -1,0 +1,174 @@
+package dev.tokenservice.web;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.core.util.Json;
+import io.swagger.v3.core.util.Json31;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.tags.Tag;
+import org.jspecify.annotations.Nullable;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.properties.SpringDocConfigProperties;
+import org.springdoc.core.utils.SpringDocUtils;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The OpenAPI document at {@code /v3/api-docs} (and so Swagger UI): the service's
+ * description, its two security schemes, and the conventions every endpoint shares (JSON
+ * bodies in snake_case, the one error shape), so the controllers' annotations only list
+ * what differs per endpoint.
+ *
+ * @see <a href="https://spec.openapis.org/oas/v3.1.0">OpenAPI 3.1</a>
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+	/** Users' JWTs ({@code Authorization: Bearer ...}), from {@code POST /token}. */
+	private static final String BEARER = "bearer";
+
+	/**
+	 * Introspection clients ({@code introspection.clients}) on {@code POST /introspect}.
+	 */
+	private static final String BASIC = "basic";
+
+	private static final String ERROR_RESPONSE = "ErrorResponse";
+
+	private static final String OAUTH2_TOKEN_ERROR = "OAuth2TokenError";
+
+	/** The 400 and 429 of {@code POST /token}: the shape depends on the request style. */
+	private static final String TOKEN_ENDPOINT_ERROR = "TokenEndpointError";
+
+	private static final Set<String> ERROR_SCHEMAS = Set.of(ERROR_RESPONSE, OAUTH2_TOKEN_ERROR, TOKEN_ENDPOINT_ERROR);
+
+	private static final String JSON = org.springframework.http.MediaType.APPLICATION_JSON_VALUE;
+
+	private static final String DESCRIPTION = """
+			Registers users, issues signed JWTs (HS256/384/512) for a username and password, and tells \
+			whether a token is still good; accounts, revocation (RFC 7009) and introspection (RFC 7662).
+
+			Every body is JSON, errors included, and every error has a human-readable `message`
+			(validation errors add `errors`, field name to problem; a 5xx adds `request_id`).
+			For every endpoint: malformed JSON is 400, a wrong `Content-Type` 415, a body over the
+			limit (default 64 KiB) 413, a wrong method 405, an unknown path 404, and the database
+			being down 503 `{"message":"Service temporarily unavailable"}`.
+
+			Protected endpoints take `Authorization: Bearer <token>` (the `bearer` scheme); without
+			a valid token they answer 401 with `WWW-Authenticate: Bearer error="invalid_token"`,
+			and 403 `{"message":"Forbidden"}` when the token's user lacks the rights.
+			""";
+
+	static {
+		// The container's error dispatches are not an endpoint of the API.
+		SpringDocUtils.getConfig().addHiddenRestControllers(ErrorController.class);
+	}
+
+	@Bean
+	OpenAPI tokenServiceOpenApi(ObjectProvider<BuildProperties> build) {
+		BuildProperties properties = build.getIfAvailable();
+		String version = (properties != null) ? properties.getVersion() : "unknown";
+		return new OpenAPI().info(new Info().title("token-service").version(version).description(DESCRIPTION))
+			.tags(List.of(new Tag().name("Tokens").description("Issuing, checking, revoking and introspecting tokens"),
+					new Tag().name("Accounts").description("Registration and what users do to their own account"),
+					new Tag().name("Administration").description("Managing users, for admins")))
+			.components(new Components()
+				.addSecuritySchemes(BEARER,
+						new SecurityScheme().type(SecurityScheme.Type.HTTP)
+							.scheme("bearer")
+							.bearerFormat("JWT")
+							.description("A token from POST /token"))
+				.addSecuritySchemes(BASIC,
+						new SecurityScheme().type(SecurityScheme.Type.HTTP)
+							.scheme("basic")
+							.description("An introspection client's id and secret (introspection.clients)"))
+				.addSchemas(OAUTH2_TOKEN_ERROR, oauth2TokenError())
+				.addSchemas(TOKEN_ENDPOINT_ERROR,
+						new Schema<>().description("ErrorResponse for JSON requests, OAuth2TokenError for the form")
+							.oneOf(List.of(reference(ERROR_RESPONSE), reference(OAUTH2_TOKEN_ERROR)))));
+	}
+
+	/**
+	 * Property names in snake_case, as Jackson writes them here: the schema generator has
+	 * its own (Jackson 2) mapper, which does not read
+	 * {@code spring.jackson.property-naming-strategy}. It replaces springdoc's own
+	 * resolver, so it speaks the same OpenAPI version.
+	 */
+	@Bean
+	ModelResolver snakeCaseModelResolver(SpringDocConfigProperties springDoc) {
+		boolean openApi31 = springDoc.isOpenapi31();
+		ObjectMapper mapper = (openApi31 ? Json31.mapper() : Json.mapper()).copy()
+			.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+		return new ModelResolver(mapper).openapi31(openApi31);
+	}
+
+	/**
+	 * Every body is JSON, and every error response has an error shape: springdoc would
+	 * otherwise give a 4xx or 5xx the handler method's success type.
+	 */
+	@Bean
+	OpenApiCustomizer jsonBodiesAndErrors(SpringDocConfigProperties springDoc) {
+		return (openApi) -> {
+			Map<String, Schema> schemas = openApi.getComponents().getSchemas();
+			if (!schemas.containsKey(ERROR_RESPONSE)) {
+				schemas.putAll(ModelConverters.getInstance(springDoc.isOpenapi31()).readAll(ErrorResponse.class));
+			}
+			openApi.getPaths()
+				.values()
+				.forEach((path) -> path.readOperations().forEach(OpenApiConfiguration::jsonBodiesAndErrors));
+		};
+	}
+
+	private static void jsonBodiesAndErrors(Operation operation) {
+		for (Map.Entry<String, ApiResponse> entry : operation.getResponses().entrySet()) {
+			ApiResponse response = entry.getValue();
+			Content content = response.getContent();
+			if (content != null && content.containsKey("*/*")) {
+				content.put(JSON, content.remove("*/*"));
+			}
+			if (entry.getKey().matches("[45]\\d\\d") && !hasErrorSchema(content)) {
+				response
+					.setContent(new Content().addMediaType(JSON, new MediaType().schema(reference(ERROR_RESPONSE))));
+			}
+		}
+	}
+
+	private static boolean hasErrorSchema(@Nullable Content content) {
+		MediaType json = (content != null) ? content.get(JSON) : null;
+		String ref = (json != null && json.getSchema() != null) ? json.getSchema().get$ref() : null;
+		return ref != null && ERROR_SCHEMAS.contains(ref.substring(ref.lastIndexOf('/') + 1));
+	}
+
+	private static Schema<?> oauth2TokenError() {
+		return new ObjectSchema().description("An OAuth 2.0 error (RFC 6749 §5.2) with this service's message")
+			.addProperty("error",
+					new StringSchema()._enum(List.of("invalid_request", "unsupported_grant_type", "invalid_grant")))
+			.addProperty("error_description", new StringSchema())
+			.addProperty("message", new StringSchema())
+			.required(List.of("error", "error_description", "message"));
+	}
+
+	private static Schema<?> reference(String name) {
+		return new Schema<>().$ref("#/components/schemas/" + name);
+	}
+
+}
