@@ -80,7 +80,7 @@ public class AccountService {
 		}
 		catch (RuntimeException ex) {
 			// The database or the hashing queue failed: no guess was judged.
-			attempt.wasNoGuess();
+			giveBack(attempt, ex);
 			throw ex;
 		}
 		if (!matched) {
@@ -89,6 +89,15 @@ public class AccountService {
 		}
 		attempt.wasNoGuess();
 		return enabledHolder(found.get(), credentials.password(), client);
+	}
+
+	private static void giveBack(LoginAttempt attempt, RuntimeException failure) {
+		try {
+			attempt.wasNoGuess();
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
+		}
 	}
 
 	private TokenHolder enabledHolder(UserAccount user, String password, String client) {

@@ -27,6 +27,10 @@ class DatabaseConfiguration {
 		long timeout = database.connectionTimeout().toMillis();
 		dataSource.setConnectionTimeout(timeout);
 		dataSource.setValidationTimeout(Math.min(timeout, MAX_VALIDATION_TIMEOUT_MS));
+		if (database.isPostgres()) {
+			// Without it a read on a connection whose network vanished waits for ever.
+			dataSource.addDataSourceProperty("socketTimeout", String.valueOf(Math.max(1, timeout / 1000)));
+		}
 		return dataSource;
 	}
 

@@ -8,10 +8,12 @@ import dev.tokenservice.audit.AuditLog;
 import dev.tokenservice.config.LimitsProperties;
 import dev.tokenservice.config.LimitsProperties.Limit;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.BucketExceptions;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,12 +66,12 @@ public class Throttle {
 			take(all, "failed_logins_per_user", address);
 		}
 		catch (ThrottledException ex) {
-			pair.addTokens(1);
+			giveBack(pair);
 			throw ex;
 		}
 		return () -> {
-			pair.addTokens(1);
-			all.addTokens(1);
+			giveBack(pair);
+			giveBack(all);
 		};
 	}
 
@@ -86,11 +88,31 @@ public class Throttle {
 	}
 
 	private static void take(BucketProxy bucket, String what, String address) {
-		ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+		ConsumptionProbe probe = fromStore(() -> bucket.tryConsumeAndReturnRemaining(1));
 		if (!probe.isConsumed()) {
 			long retryAfter = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
 			AuditLog.throttled(what, address, retryAfter);
 			throw new ThrottledException(retryAfter);
+		}
+	}
+
+	private static void giveBack(BucketProxy bucket) {
+		fromStore(() -> {
+			bucket.addTokens(1);
+			return null;
+		});
+	}
+
+	/**
+	 * On PostgreSQL the buckets live in the database, so its outage is the service's 503,
+	 * not an unexpected failure.
+	 */
+	private static <T> T fromStore(Supplier<T> operation) {
+		try {
+			return operation.get();
+		}
+		catch (BucketExceptions.BucketExecutionException ex) {
+			throw new DataAccessResourceFailureException("The rate-limit store is unavailable", ex);
 		}
 	}
 

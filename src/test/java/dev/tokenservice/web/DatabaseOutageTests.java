@@ -1,0 +1,273 @@
+package dev.tokenservice.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import dev.tokenservice.TokenServiceApplication;
+import dev.tokenservice.support.Api;
+import dev.tokenservice.support.PostgresTestDatabase;
+import dev.tokenservice.support.Reply;
+import dev.tokenservice.support.TcpProxy;
+import dev.tokenservice.support.TestUsers;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A PostgreSQL outage, made by cutting a {@link TcpProxy} between the service and the
+ * server (never by stopping the shared server): requests that need the database get a 503
+ * JSON within the connection timeout instead of hanging, readiness turns DOWN while
+ * liveness stays UP, and once the database is back the service recovers by itself. The
+ * time of every answer is printed after each test.
+ */
+class DatabaseOutageTests {
+
+	private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+
+	/** The connection timeout plus room for a slow machine: longer counts as hanging. */
+	private static final Duration ANSWER_WITHIN = CONNECTION_TIMEOUT.plusSeconds(3);
+
+	/**
+	 * Requests are abandoned after this, so a hanging one fails the test, not the build.
+	 */
+	private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Duration RECOVERY_WITHIN = Duration.ofSeconds(30);
+
+	private static final Pattern POSTGRES_URL = Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/(.*)");
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	@TempDir
+	Path dir;
+
+	private PostgresTestDatabase database;
+
+	private TcpProxy proxy;
+
+	private ConfigurableApplicationContext context;
+
+	private Api api;
+
+	private final List<String> timings = new ArrayList<>();
+
+	@BeforeEach
+	void startBehindProxy() {
+		this.database = PostgresTestDatabase.create("outage");
+		Matcher url = POSTGRES_URL.matcher(this.database.url());
+		assertThat(url.matches()).as(this.database.url()).isTrue();
+		int port = (url.group(2) != null) ? Integer.parseInt(url.group(2)) : 5432;
+		this.proxy = TcpProxy.to(url.group(1), port);
+		this.context = SpringApplication.run(TokenServiceApplication.class, "--server.port=0",
+				"--data.dir=" + this.dir.resolve("data"), "--config.file=" + this.dir.resolve("none.yml"),
+				"--database.url=jdbc:postgresql://127.0.0.1:" + this.proxy.port() + "/" + url.group(3),
+				"--database.username=" + this.database.username(),
+				"--database.connection_timeout=" + CONNECTION_TIMEOUT.toMillis() + "ms",
+				"--jwt.secret=database-outage-secret-long-enough-for-hs256", "--password.bcrypt_cost=4");
+		this.api = new Api(Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port")));
+	}
+
+	@AfterEach
+	void stop() {
+		System.out.println("Database outage timings: " + String.join("; ", this.timings));
+		if (this.proxy != null) {
+			this.proxy.restore();
+		}
+		if (this.context != null) {
+			this.context.close();
+		}
+		if (this.proxy != null) {
+			this.proxy.close();
+		}
+		if (this.database != null) {
+			this.database.close();
+		}
+	}
+
+	/** The server stopped or restarting: every connection drops, new ones are refused. */
+	@Test
+	void outageWhenDatabaseRefusesConnectionsThen503AndRecoveryWithoutRestart() throws Exception {
+		outageThenRecovery(this.proxy::refuse);
+	}
+
+	/**
+	 * A network partition: connections stay open but nothing comes back, so only the
+	 * driver's own timeouts can end a query already sent on a pooled connection.
+	 */
+	@Test
+	void outageWhenDatabaseBlackholedThen503AndRecoveryWithoutRestart() throws Exception {
+		outageThenRecovery(this.proxy::blackhole);
+	}
+
+	private void outageThenRecovery(Runnable cut) throws Exception {
+		String username = TestUsers.registered(this.api, "outage");
+		String token = this.api.tokenFor(username, TestUsers.PASSWORD);
+		assertThat(this.api.tokenStatus(token).status()).isEqualTo(200);
+
+		cut.run();
+
+		String newcomer = TestUsers.uniqueName("during-outage");
+		SoftAssertions outage = new SoftAssertions();
+		assertUnavailable(outage, "POST /register-user", postJson("/register-user",
+				Map.of("username", newcomer, "password", TestUsers.PASSWORD, "email", TestUsers.emailOf(newcomer))));
+		assertUnavailable(outage, "POST /token",
+				postJson("/token", Map.of("username", username, "password", TestUsers.PASSWORD)));
+		assertUnavailable(outage, "POST /token (form)", post("/token", "application/x-www-form-urlencoded",
+				Api.form(Map.of("grant_type", "password", "username", username, "password", TestUsers.PASSWORD))));
+		assertUnavailable(outage, "GET /token_status", get("/token_status/" + token));
+		Reply readiness = timed(outage, "GET readiness", get("/actuator/health/readiness"));
+		outage.assertThat(readiness.status()).as("readiness %s", readiness).isEqualTo(503);
+		outage.assertThat(readiness.body()).as("readiness").contains("\"status\":\"DOWN\"");
+		Reply liveness = timed(outage, "GET liveness", get("/actuator/health/liveness"));
+		outage.assertThat(liveness.status()).as("liveness %s", liveness).isEqualTo(200);
+		outage.assertThat(liveness.body()).as("liveness").contains("\"status\":\"UP\"");
+		outage.assertThat(requestThreadsInDatabaseCode())
+			.as("request threads still waiting for the database")
+			.isEmpty();
+
+		this.proxy.restore();
+
+		Instant restored = Instant.now();
+		Reply ready = awaitReady();
+		this.timings.add("readiness " + ready.status() + " after "
+				+ Duration.between(restored, Instant.now()).toMillis() + " ms");
+		outage.assertThat(ready.status())
+			.as("readiness within %s of the restore: %s", RECOVERY_WITHIN, ready)
+			.isEqualTo(200);
+		outage.assertThat(this.api.tokenStatus(token).status()).as("token status after the outage").isEqualTo(200);
+		outage.assertThat(this.api.token(username, TestUsers.PASSWORD).status())
+			.as("login after the outage")
+			.isEqualTo(200);
+		String afterwards = TestUsers.uniqueName("after-outage");
+		outage.assertThat(this.api.register(afterwards, TestUsers.PASSWORD, TestUsers.emailOf(afterwards)).status())
+			.as("registration after the outage")
+			.isEqualTo(201);
+		outage.assertThat(this.api.token(afterwards, TestUsers.PASSWORD).status())
+			.as("login of the new user")
+			.isEqualTo(200);
+		outage.assertAll();
+	}
+
+	/** API.md: a database outage is a 503 with the fixed message and the request id. */
+	private void assertUnavailable(SoftAssertions outage, String what, HttpRequest request) {
+		Reply reply = timed(outage, what, request);
+		outage.assertThat(reply.status()).as("%s: %s", what, reply).isEqualTo(503);
+		if (reply.status() == 503) {
+			outage.assertThat(reply.isJson()).as(what).isTrue();
+			outage.assertThat(reply.body())
+				.as(what)
+				.contains("\"message\":\"Service temporarily unavailable\"")
+				.contains("\"request_id\":\"" + reply.header("X-Request-Id").orElse("(none)") + "\"");
+			outage.assertThat(reply.header("Retry-After")).as(what).isPresent();
+		}
+	}
+
+	/**
+	 * Sends the request and checks that it was answered in time; a request that got no
+	 * answer at all counts as status 0.
+	 */
+	private Reply timed(SoftAssertions outage, String what, HttpRequest request) {
+		Instant start = Instant.now();
+		Reply reply;
+		try {
+			reply = send(request);
+		}
+		catch (IOException ex) {
+			reply = new Reply(0, HttpHeaders.of(Map.of(), (name, value) -> true), "no answer: " + ex);
+		}
+		Duration took = Duration.between(start, Instant.now());
+		this.timings.add(what + " " + reply.status() + " in " + took.toMillis() + " ms");
+		outage.assertThat(took).as("%s answered %s", what, reply).isLessThan(ANSWER_WITHIN);
+		return reply;
+	}
+
+	/** Polls readiness until it is UP or the recovery time is over; the last answer. */
+	private Reply awaitReady() throws IOException, InterruptedException {
+		Instant deadline = Instant.now().plus(RECOVERY_WITHIN);
+		Reply readiness = send(get("/actuator/health/readiness"));
+		while (readiness.status() != 200 && Instant.now().isBefore(deadline)) {
+			Thread.sleep(250);
+			readiness = send(get("/actuator/health/readiness"));
+		}
+		return readiness;
+	}
+
+	/** Tomcat's request threads whose stack is inside the pool or the driver. */
+	private static List<String> requestThreadsInDatabaseCode() throws InterruptedException {
+		List<String> stuck = List.of();
+		for (int attempt = 0; attempt < 20; attempt++) {
+			stuck = Thread.getAllStackTraces()
+				.entrySet()
+				.stream()
+				.filter((entry) -> entry.getKey().getName().startsWith("http-nio-"))
+				.filter((entry) -> Arrays.stream(entry.getValue())
+					.anyMatch((frame) -> frame.getClassName().startsWith("org.postgresql.")
+							|| frame.getClassName().startsWith("com.zaxxer.hikari.")))
+				.map((entry) -> entry.getKey().getName() + " at "
+						+ Arrays.stream(entry.getValue())
+							.limit(80)
+							.map(StackTraceElement::toString)
+							.collect(Collectors.joining(" <- ")))
+				.toList();
+			if (stuck.isEmpty()) {
+				return stuck;
+			}
+			Thread.sleep(100);
+		}
+		return stuck;
+	}
+
+	private Reply send(HttpRequest request) throws IOException {
+		try {
+			HttpResponse<String> response = this.http.send(request, BodyHandlers.ofString());
+			return new Reply(response.statusCode(), response.headers(), response.body());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private HttpRequest get(String path) {
+		return request(path).GET().build();
+	}
+
+	private HttpRequest postJson(String path, Map<String, String> body) {
+		return post(path, "application/json", JSON.writeValueAsString(body));
+	}
+
+	private HttpRequest post(String path, String contentType, String body) {
+		return request(path).header("Content-Type", contentType).POST(BodyPublishers.ofString(body)).build();
+	}
+
+	private HttpRequest.Builder request(String path) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.api.port() + path)).timeout(CLIENT_TIMEOUT);
+	}
+
+}
