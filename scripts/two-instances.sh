@@ -6,12 +6,16 @@
 # Prints one PASS/FAIL line per check and "N passed, M failed"; exits 0 only if all passed.
 set -u
 
+if [ -n "${1:-}" ] && [ -f "$1" ]; then
+	JAR="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+fi
 cd "$(dirname "$0")/.."
-JAR="${1:-$(ls target/token-service-*.jar 2>/dev/null | head -n 1)}"
+JAR="${JAR:-${1:-$(ls target/token-service-*.jar 2>/dev/null | head -n 1)}}"
 if [ -z "$JAR" ] || [ ! -f "$JAR" ]; then
 	echo "No jar: build it with ./mvnw package -DskipTests, or pass its path" >&2
 	exit 2
 fi
+JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 DATABASE="ts_two_instances_$$_${RANDOM}"
 WORK="$(mktemp -d)"
@@ -46,7 +50,7 @@ start() {
 	port="$(free_port)"
 	PORT="$port"
 	mkdir -p "$WORK/$1"
-	(cd "$WORK/$1" && exec java -jar "$OLDPWD/$JAR" --server.port="$port" --data.dir="$WORK/$1/data" \
+	(cd "$WORK/$1" && exec java -jar "$JAR" --server.port="$port" --data.dir="$WORK/$1/data" \
 		--admin.username=ops --admin.password="$ADMIN_PASSWORD" \
 		--limits.failed_logins_per_user_and_address.capacity=6 >"$WORK/$1.log" 2>&1 </dev/null) &
 	PIDS+=($!)
