@@ -23,6 +23,8 @@ public class AccountService {
 
 	private static final Pattern USERNAME = Pattern.compile(RegisterRequest.USERNAME_RULE);
 
+	private static final String IMPOSSIBLE_USERNAME = "(not a valid username)";
+
 	private final UserAccountRepository users;
 
 	private final PasswordHasher hasher;
@@ -71,7 +73,8 @@ public class AccountService {
 	 * Throttled per username and client address, where only wrong passwords count.
 	 */
 	public TokenHolder authenticate(Credentials credentials, String client) {
-		LoginAttempt attempt = this.throttle.admitLogin(credentials.username(), client);
+		String username = possibleUsername(credentials.username());
+		LoginAttempt attempt = this.throttle.admitLogin(username, client);
 		Optional<UserAccount> found;
 		boolean matched;
 		try {
@@ -84,7 +87,7 @@ public class AccountService {
 			throw ex;
 		}
 		if (!matched) {
-			AuditLog.loginFailed(credentials.username(), client, found.isPresent() ? "wrong_password" : "unknown_user");
+			AuditLog.loginFailed(username, client, found.isPresent() ? "wrong_password" : "unknown_user");
 			throw new InvalidCredentialsException();
 		}
 		attempt.wasNoGuess();
@@ -166,9 +169,19 @@ public class AccountService {
 	}
 
 	private Optional<UserAccount> findByUsername(String username) {
+		String possible = possibleUsername(username);
 		// A name that could never have been registered is not worth a query (and cannot
 		// upset a driver).
-		return USERNAME.matcher(username).matches() ? this.users.findByUsername(canonical(username)) : Optional.empty();
+		return possible.equals(IMPOSSIBLE_USERNAME) ? Optional.empty() : this.users.findByUsername(possible);
+	}
+
+	/**
+	 * The canonical form of a name an account could have, or one marker for every name
+	 * none could: throttling keys and log lines never carry what a client typed there
+	 * (perhaps a password, perhaps 10 kB).
+	 */
+	private static String possibleUsername(String username) {
+		return USERNAME.matcher(username).matches() ? canonical(username) : IMPOSSIBLE_USERNAME;
 	}
 
 	private void rejectIfTaken(String username) {

@@ -27,10 +27,12 @@ public final class AuditLog {
 		audit.info("event=login_succeeded user_id={} username={} client={}", userId, username, client);
 	}
 
-	/** {@code username} as the client sent it, if it could be one; otherwise a marker. */
+	/**
+	 * {@code username}: canonical, or a marker where no account could have the name sent.
+	 */
 	public static void loginFailed(String username, String client, String reason) {
 		Metrics.counter("tokenservice.logins.failed", "reason", reason).increment();
-		audit.warn("event=login_failed username={} client={} reason={}", printable(username), client, reason);
+		audit.warn("event=login_failed username={} client={} reason={}", username, client, reason);
 	}
 
 	public static void throttled(String limit, String client, long retryAfterSeconds) {
@@ -48,10 +50,6 @@ public final class AuditLog {
 
 	public static void revoked(long callerId, long tokenUserId) {
 		audit.info("event=token_revoked caller_id={} token_user_id={}", callerId, tokenUserId);
-	}
-
-	private static String printable(String username) {
-		return username.matches("[A-Za-z0-9][A-Za-z0-9._@-]{2,63}") ? username : "(not a valid username)";
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.tokenservice.throttle;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 import dev.tokenservice.audit.AuditLog;
@@ -23,9 +22,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Throttle {
-
-	/** Usernames that no account can have share one key, however long they are. */
-	private static final String IMPOSSIBLE_USERNAME = "~";
 
 	private final ProxyManager<String> buckets;
 
@@ -49,16 +45,15 @@ public class Throttle {
 	}
 
 	/**
-	 * Admits a login of this username from this address, or throws
-	 * {@link ThrottledException}.
+	 * Admits a login of this user (their canonical username, or one marker for names no
+	 * account can have) from this address, or throws {@link ThrottledException}.
 	 */
-	public LoginAttempt admitLogin(String username, String address) {
+	public LoginAttempt admitLogin(String user, String address) {
 		if (!this.enabled) {
 			return () -> {
 			};
 		}
 		take(bucket("token-requests|" + address, this.tokenRequestsPerAddress), "token_requests_per_address", address);
-		String user = keyOf(username);
 		BucketProxy pair = bucket("failed-logins|" + user + "|" + address, this.perUserAndAddress);
 		BucketProxy all = bucket("failed-logins|" + user, this.perUser);
 		take(pair, "failed_logins_per_user_and_address", address);
@@ -114,11 +109,6 @@ public class Throttle {
 		catch (BucketExceptions.BucketExecutionException ex) {
 			throw new DataAccessResourceFailureException("The rate-limit store is unavailable", ex);
 		}
-	}
-
-	private static String keyOf(String username) {
-		return username.matches("[A-Za-z0-9][A-Za-z0-9._@-]{2,63}") ? username.toLowerCase(Locale.ROOT)
-				: IMPOSSIBLE_USERNAME;
 	}
 
 	private static Supplier<BucketConfiguration> configuration(Limit limit) {
