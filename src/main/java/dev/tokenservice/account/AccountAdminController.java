@@ -40,11 +40,9 @@ class AccountAdminController {
 			description = "Disabling keeps the user's tokens; they are valid again once the user is enabled.")
 	@ApiResponse(responseCode = "200", description = "User permission updated")
 	@ApiResponse(responseCode = "400", description = "A flag other than 0 or 1, or a non-numeric user id")
-	@ApiResponse(responseCode = "401", description = "No valid bearer token")
 	@ApiResponse(responseCode = "403", description = "The caller is not an admin")
 	@ApiResponse(responseCode = "404", description = "User not found")
 	@ApiResponse(responseCode = "409", description = "Would disable the last enabled admin")
-	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@PutMapping("/toggle-user-permission/{user_id}/{flag}")
 	AccountMessage toggle(@PathVariable("user_id") long userId,
 			@Parameter(description = "0 disables, 1 enables") @PathVariable @Min(value = 0,
@@ -59,11 +57,9 @@ class AccountAdminController {
 			description = "The user's tokens end for good; a later user never inherits them.")
 	@ApiResponse(responseCode = "200", description = "User deleted")
 	@ApiResponse(responseCode = "400", description = "A non-numeric user id")
-	@ApiResponse(responseCode = "401", description = "No valid bearer token")
 	@ApiResponse(responseCode = "403", description = "The caller is not an admin")
 	@ApiResponse(responseCode = "404", description = "User not found")
 	@ApiResponse(responseCode = "409", description = "Would delete the last enabled admin")
-	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@DeleteMapping("/remove-user/{user_id}")
 	AccountMessage remove(@PathVariable("user_id") long userId,
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
@@ -76,9 +72,7 @@ class AccountAdminController {
 			description = "`size` is capped at 200.")
 	@ApiResponse(responseCode = "200", description = "One page of users")
 	@ApiResponse(responseCode = "400", description = "A bad page or size")
-	@ApiResponse(responseCode = "401", description = "No valid bearer token")
 	@ApiResponse(responseCode = "403", description = "The caller is not an admin")
-	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@GetMapping("/users")
 	UserPage list(
 			@RequestParam(defaultValue = "0") @Min(value = 0, message = "must be 0 or more") @Max(value = 1_000_000,
@@ -90,10 +84,8 @@ class AccountAdminController {
 	@Operation(operationId = "getUser", summary = "One user (admins: anyone; users: themselves)")
 	@ApiResponse(responseCode = "200", description = "The user (never the password hash)")
 	@ApiResponse(responseCode = "400", description = "A non-numeric user id")
-	@ApiResponse(responseCode = "401", description = "No valid bearer token")
 	@ApiResponse(responseCode = "403", description = "Another user's record, and the caller is not an admin")
 	@ApiResponse(responseCode = "404", description = "User not found")
-	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@GetMapping("/users/{user_id}")
 	UserView user(@PathVariable("user_id") long userId,
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {

@@ -32,8 +32,6 @@ class MyAccountController {
 
 	@Operation(operationId = "me", summary = "The caller's own record")
 	@ApiResponse(responseCode = "200", description = "The caller's record (never the password hash)")
-	@ApiResponse(responseCode = "401", description = "No valid bearer token")
-	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@GetMapping("/me")
 	UserView me(@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
 		return this.accounts.view(caller.userId());
@@ -60,10 +58,8 @@ class MyAccountController {
 			description = "Every token of the user issued before now stops being valid.")
 	@ApiResponse(responseCode = "200", description = "Logged out everywhere; `user_id` names the user")
 	@ApiResponse(responseCode = "400", description = "A non-numeric user_id")
-	@ApiResponse(responseCode = "401", description = "No valid bearer token")
 	@ApiResponse(responseCode = "403", description = "`user_id` of another user, and the caller is not an admin")
 	@ApiResponse(responseCode = "404", description = "No user with that `user_id`")
-	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@PostMapping("/logout-all")
 	AccountMessage logOutEverywhere(
 			@Parameter(description = "Admins only: log out this user instead of the caller") @RequestParam(

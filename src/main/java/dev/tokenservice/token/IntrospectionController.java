@@ -59,7 +59,6 @@ class IntrospectionController {
 	@ApiResponse(responseCode = "403", description = "A valid bearer token of a user who is not an admin")
 	@ApiResponse(responseCode = "413", description = "Body over the configured limit")
 	@ApiResponse(responseCode = "415", description = "Content-Type is not a form")
-	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@PostMapping(path = "/introspect", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	ResponseEntity<IntrospectionResponse> introspect(@Parameter(hidden = true) HttpServletRequest request) {
 		String token = OAuth2Parameters.single(request, "token");

@@ -56,11 +56,9 @@ class RevocationController {
 	@ApiResponse(responseCode = "400", description = "Missing or repeated `token` parameter (`invalid_request`)",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(ref = "#/components/schemas/OAuth2TokenError")))
-	@ApiResponse(responseCode = "401", description = "No valid bearer token")
 	@ApiResponse(responseCode = "403", description = "The token belongs to another user and the caller is not an admin")
 	@ApiResponse(responseCode = "413", description = "Body over the configured limit")
 	@ApiResponse(responseCode = "415", description = "Content-Type is not a form")
-	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@PostMapping(path = "/revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	Map<String, Object> revoke(@Parameter(hidden = true) HttpServletRequest request,
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {

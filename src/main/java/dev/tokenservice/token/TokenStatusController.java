@@ -48,7 +48,6 @@ class TokenStatusController {
 	@ApiResponse(responseCode = "200", description = "Token is valid")
 	@ApiResponse(responseCode = "401",
 			description = "Invalid token, for any reason (malformed, expired, tampered, revoked, ...)")
-	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@GetMapping("/token_status/{*token}")
 	TokenStatusResponse statusOfPathToken(@Parameter(name = "token", in = ParameterIn.PATH, required = true,
 			description = "The JWT to check") @PathVariable String token) {
@@ -60,7 +59,6 @@ class TokenStatusController {
 			security = @SecurityRequirement(name = "bearer"))
 	@ApiResponse(responseCode = "200", description = "Token is valid")
 	@ApiResponse(responseCode = "401", description = "No bearer token, or an invalid one")
-	@ApiResponse(responseCode = "503", description = "Database unavailable")
 	@GetMapping("/token_status")
 	TokenStatusResponse statusOfBearerToken(@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.AUTHORIZATION,
 			required = false) @Nullable String authorization) {
