@@ -113,10 +113,6 @@ public class AccountService {
 		return user.toTokenHolder();
 	}
 
-	public Optional<TokenHolder> findTokenHolder(long userId) {
-		return this.users.findTokenHolderById(userId);
-	}
-
 	UserView view(long userId) {
 		return this.users.findById(userId).map(UserView::of).orElseThrow(AccountNotFoundException::new);
 	}

@@ -19,10 +19,6 @@ interface UserAccountRepository extends JpaRepository<UserAccount, Long> {
 	@Query("select u.id from UserAccount u where u.username = :username")
 	Optional<Long> findIdByUsername(String username);
 
-	@Query("select new dev.tokenservice.account.TokenHolder(u.id, u.username, u.enabled, u.role, u.tokenVersion) "
-			+ "from UserAccount u where u.id = :id")
-	Optional<TokenHolder> findTokenHolderById(long id);
-
 	/**
 	 * Locks the enabled admins, so two admins disabling each other at once are decided
 	 * one after the other.

@@ -31,12 +31,8 @@ public class TokenRevocations {
 		this.clock = clock;
 	}
 
-	boolean isRevoked(String jti) {
-		return this.revoked.existsById(jti);
-	}
-
 	void revoke(SignedToken token) {
-		if (isRevoked(token.jti())) {
+		if (this.revoked.existsById(token.jti())) {
 			return;
 		}
 		try {

@@ -2,7 +2,6 @@ package dev.tokenservice.token;
 
 import java.util.Optional;
 
-import dev.tokenservice.account.AccountService;
 import dev.tokenservice.account.TokenHolder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,19 +22,15 @@ public class TokenVerifier {
 
 	private final SignedTokenReader reader;
 
-	private final AccountService accounts;
-
-	private final TokenRevocations revocations;
+	private final TokenStateQuery state;
 
 	private final Counter valid;
 
 	private final Counter invalid;
 
-	TokenVerifier(SignedTokenReader reader, AccountService accounts, TokenRevocations revocations,
-			MeterRegistry meters) {
+	TokenVerifier(SignedTokenReader reader, TokenStateQuery state, MeterRegistry meters) {
 		this.reader = reader;
-		this.accounts = accounts;
-		this.revocations = revocations;
+		this.state = state;
 		this.valid = meters.counter(VALIDATIONS, "outcome", "valid");
 		this.invalid = meters.counter(VALIDATIONS, "outcome", "invalid");
 	}
@@ -51,10 +46,9 @@ public class TokenVerifier {
 	}
 
 	private Optional<VerifiedToken> currentHolder(SignedToken token) {
-		return this.accounts.findTokenHolder(token.userId())
+		return this.state.unrevokedHolder(token)
 			.filter(TokenHolder::enabled)
 			.filter((holder) -> holder.tokenVersion() == token.version())
-			.filter((holder) -> !this.revocations.isRevoked(token.jti()))
 			.map((holder) -> new VerifiedToken(holder, token.jti(), token.issuedAt(), token.expiresAt()));
 	}
 

@@ -2,6 +2,7 @@ package dev.tokenservice.web;
 
 import java.io.IOException;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.FilterChain;
@@ -34,8 +35,7 @@ class RequestIdFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String requested = request.getHeader(HEADER);
-		String id = (requested != null && SAFE_ID.matcher(requested).matches()) ? requested
-				: UUID.randomUUID().toString();
+		String id = (requested != null && SAFE_ID.matcher(requested).matches()) ? requested : newId();
 		MDC.put(MDC_KEY, id);
 		response.setHeader(HEADER, id);
 		try {
@@ -44,6 +44,16 @@ class RequestIdFilter extends OncePerRequestFilter {
 		finally {
 			MDC.remove(MDC_KEY);
 		}
+	}
+
+	/**
+	 * A random UUID from a per-thread generator: an id needs to be unique, not
+	 * unguessable, and {@link UUID#randomUUID()} serializes every request on one
+	 * {@code SecureRandom}.
+	 */
+	private static String newId() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		return new UUID(random.nextLong(), random.nextLong()).toString();
 	}
 
 	@Override
