@@ -17,6 +17,7 @@
 #   BENCH_SEED_CONCURRENCY  parallel requests while seeding (default 8)
 #   BENCH_BCRYPT_COST  BCrypt cost of the server and the ceiling measurement (default 10)
 #   BENCH_BCRYPT_SECONDS    seconds of each BCrypt ceiling measurement (default 10)
+#   BENCH_STARTS       start-ups timed for each form, the plain jar and scripts/fast-start.sh's (default 3)
 #   BENCH_WRK_TIMEOUT  wrk's request timeout (default 15s, above the service's 10 s hashing queue wait)
 #   BENCH_JAR          the jar (default: target/token-service-*.jar, built when missing)
 #   BENCH_RESULTS      where results go (default: bench/results)
@@ -36,6 +37,7 @@ TOKENS="${BENCH_TOKENS:-1000}"
 SEED_CONCURRENCY="${BENCH_SEED_CONCURRENCY:-8}"
 COST="${BENCH_BCRYPT_COST:-10}"
 BCRYPT_SECONDS="${BENCH_BCRYPT_SECONDS:-10}"
+STARTS="${BENCH_STARTS:-3}"
 WRK_TIMEOUT="${BENCH_WRK_TIMEOUT:-15s}"
 JAVA_OPTS_BENCH="${BENCH_JAVA_OPTS:--Xms256m -Xmx256m}"
 APP_ARGS="${BENCH_APP_ARGS:-}"
@@ -133,7 +135,7 @@ bench_one() {
 	local work
 	work="$(mktemp -d /tmp/token-bench.XXXXXX)"
 	WORKS+=("$work")
-	mkdir -p "$work/data" "$work/lib" "$work/out"
+	mkdir -p "$work/lib" "$work/out"
 	local meta="$work/meta.tsv" runs="$work/runs.jsonl"
 	: >"$runs"
 	put() { printf '%s\t%s\n' "$1" "$2" >>"$meta"; }
@@ -170,40 +172,75 @@ bench_one() {
 	put bcrypt_json "$bcrypt"
 	log "BCrypt: $bcrypt"
 
-	# --- 2. start-up ----------------------------------------------------------------------------
-	local port base secret admin_password
-	port="$(free_port)"
-	base="http://127.0.0.1:$port"
+	# --- 2. start-up: the plain jar, then the extracted jar with its class cache ----------------
+	JAVA="$java" JAVA_OPTS="$JAVA_OPTS_BENCH" bash "$ROOT/scripts/fast-start.sh" "$JAR" "$work/app" \
+		>"$work/fast-start.txt" 2>&1 || { cat "$work/fast-start.txt" >&2; die "scripts/fast-start.sh failed"; }
+	local cache cache_opt
+	cache="$(ls "$work/app/app.aot" "$work/app/app.jsa" 2>/dev/null | head -n 1)"
+	case "$cache" in
+		*.aot) cache_opt="-XX:AOTCache=$cache" ;;
+		*) cache_opt="-XX:SharedArchiveFile=$cache" ;;
+	esac
+	local secret admin_password base
 	secret="bench-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 	admin_password="Bench-Admin-$RANDOM-$RANDOM-Lantern"
-	local t0 t1
-	t0="$(now_ms)"
-	# shellcheck disable=SC2086 # BENCH_JAVA_OPTS and BENCH_APP_ARGS are lists of words
-	# Started in its own directory, so no ./config.yml applies, and without the variables the
-	# configuration reads (a DATABASE_URL of the calling shell would move the data to PostgreSQL).
-	(cd "$work" && exec env -u CONFIG_FILE -u DATABASE_URL -u DATABASE_USERNAME -u DATABASE_PASSWORD \
-		-u JWT_SECRET -u ADMIN_USERNAME -u ADMIN_PASSWORD -u PORT -u DATA_DIR "$java" $JAVA_OPTS_BENCH -jar "$JAR" --server.port="$port" --data.dir="$work/data" \
-		--limits.enabled=false --jwt.secret="$secret" --password.bcrypt_cost="$COST" \
-		--admin.username=benchadmin --admin.password="$admin_password" $APP_ARGS \
-		>"$work/server.log" 2>&1 </dev/null) &
-	SERVER_PID=$!
-	local up=""
-	while [ $(($(now_ms) - t0)) -lt 180000 ]; do
-		if [ "$(status_of "$base/actuator/health/liveness")" = 200 ]; then
-			up=yes
-			break
-		fi
-		kill -0 "$SERVER_PID" 2>/dev/null || break
-		sleep 0.02
+	# start_server NAME JVM-ARGS...: starts the service with a fresh data directory; sets
+	# SERVER_PID, base and STARTUP_MS (launch to the first 200 from the liveness probe).
+	start_server() {
+		local name="$1" port t0
+		shift
+		port="$(free_port)"
+		base="http://127.0.0.1:$port"
+		mkdir -p "$work/$name"
+		t0="$(now_ms)"
+		# shellcheck disable=SC2086 # BENCH_JAVA_OPTS and BENCH_APP_ARGS are lists of words
+		# Started in its own directory, so no ./config.yml applies, and without the variables the
+		# configuration reads (a DATABASE_URL of the calling shell would move the data to PostgreSQL).
+		(cd "$work/$name" && exec env -u CONFIG_FILE -u DATABASE_URL -u DATABASE_USERNAME -u DATABASE_PASSWORD \
+			-u JWT_SECRET -u ADMIN_USERNAME -u ADMIN_PASSWORD -u PORT -u DATA_DIR "$java" $JAVA_OPTS_BENCH "$@" \
+			--server.port="$port" --data.dir="$work/$name/data" \
+			--limits.enabled=false --jwt.secret="$secret" --password.bcrypt_cost="$COST" \
+			--admin.username=benchadmin --admin.password="$admin_password" $APP_ARGS \
+			>"$work/$name/server.log" 2>&1 </dev/null) &
+		SERVER_PID=$!
+		while [ $(($(now_ms) - t0)) -lt 180000 ]; do
+			if [ "$(status_of "$base/actuator/health/liveness")" = 200 ]; then
+				STARTUP_MS=$(($(now_ms) - t0))
+				log "$name: up after $STARTUP_MS ms on port $port (pid $SERVER_PID)"
+				return 0
+			fi
+			kill -0 "$SERVER_PID" 2>/dev/null || break
+			sleep 0.02
+		done
+		tail -n 40 "$work/$name/server.log" >&2
+		die "the server ($name) did not answer 200 on /actuator/health/liveness"
+	}
+	stop_server() {
+		kill -TERM "$SERVER_PID"
+		wait "$SERVER_PID"
+		local status=$?
+		SERVER_PID=""
+		return "$status"
+	}
+	median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+	local plain=() fast=() i
+	for i in $(seq "$STARTS"); do
+		start_server "plain-$i" -jar "$JAR"
+		plain+=("$STARTUP_MS")
+		stop_server
 	done
-	t1="$(now_ms)"
-	if [ -z "$up" ]; then
-		tail -n 40 "$work/server.log" >&2
-		die "the server did not answer 200 on /actuator/health/liveness"
-	fi
-	put startup_ms "$((t1 - t0))"
-	put spring_started "$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds ([^)]*)' "$work/server.log" | head -n 1)"
-	log "up after $((t1 - t0)) ms on port $port (pid $SERVER_PID)"
+	for i in $(seq "$STARTS"); do
+		[ -n "$SERVER_PID" ] && stop_server
+		start_server "fast-$i" "$cache_opt" -jar "$work/app/$(basename "$JAR")"
+		fast+=("$STARTUP_MS")
+	done
+	# The last fast start keeps running: it is the server measured below.
+	put startup_plain_ms "$(median "${plain[@]}")"
+	put startup_ms "$(median "${fast[@]}")"
+	put startup_runs "plain jar ${plain[*]} ms; extracted with ${cache_opt%%=*} ${fast[*]} ms"
+	put startup_cache_opt "${cache_opt%%=*}"
+	put spring_started "$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds ([^)]*)' "$work/fast-$STARTS/server.log" | head -n 1)"
+	local server_log="$work/fast-$STARTS/server.log"
 	sleep 3
 	put rss_idle_kb "$(vm_kb "$SERVER_PID" VmRSS)"
 
@@ -211,7 +248,7 @@ bench_one() {
 	log "seeding $USERS users and $TOKENS tokens ($SEED_CONCURRENCY in parallel)"
 	local seed
 	seed="$(python3 "$BENCH_DIR/seed.py" "$base" "$USERS" "$TOKENS" "$SEED_CONCURRENCY" "seed$RANDOM" "$work")" \
-		|| { echo "$seed" >&2; tail -n 40 "$work/server.log" >&2; die "seeding gave no token"; }
+		|| { echo "$seed" >&2; tail -n 40 "$server_log" >&2; die "seeding gave no token"; }
 	put seed_json "$seed"
 	log "seeded: $seed"
 
@@ -299,19 +336,15 @@ bench_one() {
 	else
 		log "could not log in as the bootstrap admin: no server-side status counts"
 	fi
-	local t_stop
+	local t_stop exit_status=0
 	t_stop="$(now_ms)"
-	kill -TERM "$SERVER_PID"
-	local exit_status
-	wait "$SERVER_PID"
-	exit_status=$?
+	stop_server || exit_status=$?
 	put stop_ms "$(($(now_ms) - t_stop))"
 	put exit_status "$exit_status"
-	SERVER_PID=""
-	put log_warn "$(grep -c ' WARN ' "$work/server.log")"
-	put log_error "$(grep -c ' ERROR ' "$work/server.log")"
+	put log_warn "$(grep -c ' WARN ' "$server_log")"
+	put log_error "$(grep -c ' ERROR ' "$server_log")"
 	# The distinct WARN and ERROR messages, most frequent first, without time, pid and thread.
-	grep -E '^[0-9TZ:.+-]+ +(WARN|ERROR) ' "$work/server.log" \
+	grep -E '^[0-9TZ:.+-]+ +(WARN|ERROR) ' "$server_log" \
 		| sed -E 's/^[^ ]+ +(WARN|ERROR) [0-9]+ --- (\[[^]]*\] *)*/\1 /' | cut -c 1-240 \
 		| sort | uniq -c | sort -rn | head -n 8 >"$work/log-problems.txt"
 	put log_problems_file "$work/log-problems.txt"

@@ -7,6 +7,9 @@ import java.util.Date;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.tokenservice.config.JwtProperties;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.Jws;
@@ -24,6 +27,11 @@ import org.springframework.stereotype.Component;
  * {@code jwk}) or demands extensions ({@code crit}), the configured {@code iss}, an
  * {@code exp} in the future and an {@code iat} not in the future beyond the allowed clock
  * skew.
+ * <p>
+ * A token that passed is remembered until it expires, so checking it again costs a lookup
+ * and a clock comparison instead of base64, JSON and an HMAC: the same string always says
+ * the same thing under the same key. What can change (revocation, the holder's state) is
+ * never remembered here.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8725#section-3">RFC 8725 §3</a>
  */
@@ -35,6 +43,9 @@ class SignedTokenReader {
 	/** Three unpadded base64url parts: no '+', '/', '=' or whitespace (RFC 7515 §7.1). */
 	private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
+	/** Tokens read and found good; a few MB at most. */
+	private static final int REMEMBERED_TOKENS = 10_000;
+
 	/** A positive user id that fits a {@code long}: 18 digits at most. */
 	private static final Pattern SUBJECT = Pattern.compile("[1-9][0-9]{0,17}");
 
@@ -43,6 +54,8 @@ class SignedTokenReader {
 	private final Clock clock;
 
 	private final Duration clockSkew;
+
+	private final Cache<String, SignedToken> good;
 
 	SignedTokenReader(SigningKey signingKey, Clock clock, JwtProperties jwt) {
 		this.parser = Jwts.parser()
@@ -56,10 +69,32 @@ class SignedTokenReader {
 			.build();
 		this.clock = clock;
 		this.clockSkew = jwt.clockSkew();
+		this.good = Caffeine.newBuilder()
+			.maximumSize(REMEMBERED_TOKENS)
+			.expireAfter(Expiry.creating((String key, SignedToken read) -> untilExpiry(read)))
+			.build();
 	}
 
 	Optional<SignedToken> read(String token) {
-		if (token == null || token.length() > MAX_TOKEN_LENGTH || !COMPACT_JWS.matcher(token).matches()
+		if (token == null) {
+			return Optional.empty();
+		}
+		SignedToken remembered = this.good.getIfPresent(token);
+		if (remembered != null) {
+			return Optional.of(remembered).filter((read) -> !read.expiresAt().isBefore(this.clock.instant()));
+		}
+		Optional<SignedToken> read = readStrictly(token);
+		read.ifPresent((signed) -> this.good.put(token, signed));
+		return read;
+	}
+
+	private Duration untilExpiry(SignedToken token) {
+		Duration left = Duration.between(this.clock.instant(), token.expiresAt());
+		return left.isNegative() ? Duration.ZERO : left;
+	}
+
+	private Optional<SignedToken> readStrictly(String token) {
+		if (token.length() > MAX_TOKEN_LENGTH || !COMPACT_JWS.matcher(token).matches()
 				|| !isCanonicalBase64Url(token)) {
 			return Optional.empty();
 		}

@@ -183,6 +183,20 @@ class TokenStatusHttpTests extends HttpTestSupport {
 						.expirationTime(Date.from(Instant.now().minusSeconds(60))))));
 		}
 
+		/**
+		 * A token already checked (and so remembered as well-signed) still dies at its
+		 * exp.
+		 */
+		@Test
+		void statusWhenCheckedBeforeAndThenExpiredThen401() throws InterruptedException {
+			Instant expiry = Instant.now().plusSeconds(2);
+			String token = TestTokens.signWith(userId, username, (claims) -> claims.expirationTime(Date.from(expiry)));
+			assertThat(api.tokenStatus(token).status()).isEqualTo(200);
+			assertThat(api.tokenStatus(token).status()).isEqualTo(200);
+			Thread.sleep(Duration.between(Instant.now(), expiry).plusMillis(1100).toMillis());
+			assertInvalid(api.tokenStatus(token));
+		}
+
 		@Test
 		void statusWhenNoExpiryThen401() {
 			assertInvalid(

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Prepares the packaged jar for a fast start: extracts it (classes load from plain jars, not
+# from jars nested in a jar) and records a training start into a class cache the JVM maps at
+# the next start, instead of finding, parsing and linking some 20,000 classes again:
+#   Java 25 and later: the AOT cache (JEP 483/514/515), -XX:AOTCache
+#   Java 17 to 24:     a class-data sharing archive (CDS), -XX:SharedArchiveFile
+#
+# Usage: scripts/fast-start.sh [JAR] [DIRECTORY]
+#   JAR        default: the one target/token-service-*.jar
+#   DIRECTORY  default: target/fast-start (replaced)
+#   JAVA       the java to prepare for and start with (default: java on the PATH); the cache only
+#              works with the same Java build, the same JVM options and the same jar
+#   JAVA_OPTS  JVM options of the training start (use the ones you will start with)
+# Prints the command that starts the service with the cache. Rerun it after every new build.
+#
+# The training start runs in an empty temporary directory with its own H2 database and a
+# throwaway secret, so it never touches your data, config.yml or DATABASE_URL; it stops by
+# itself once every bean is created (Spring's spring.context.exit=onRefresh).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+JAR="${1:-$(ls target/token-service-*.jar 2>/dev/null | head -n 1)}"
+DIR="${2:-target/fast-start}"
+JAVA="${JAVA:-java}"
+JAVA_OPTS="${JAVA_OPTS:-}"
+if [ -z "$JAR" ] || [ ! -f "$JAR" ]; then
+	echo "No jar: build it with ./mvnw package -DskipTests, or pass its path" >&2
+	exit 2
+fi
+JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
+
+rm -rf "$DIR"
+mkdir -p "$DIR"
+DIR="$(cd "$DIR" && pwd)"
+"$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$DIR"
+app="$DIR/$(basename "$JAR")"
+
+# The cache records the class path as given, so it is recorded with the absolute path the
+# service is started with.
+feature="$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '$1 ~ /java\.specification\.version$/ {print $2}')"
+if [ "${feature:-0}" -ge 25 ]; then
+	record="-XX:AOTCacheOutput=$DIR/app.aot"
+	use="-XX:AOTCache=$DIR/app.aot"
+else
+	record="-XX:ArchiveClassesAtExit=$DIR/app.jsa"
+	use="-XX:SharedArchiveFile=$DIR/app.jsa"
+fi
+
+training="$(mktemp -d)"
+trap 'rm -rf "$training"' EXIT
+echo "Training start on Java $feature ($record); log in $DIR/training.log"
+# shellcheck disable=SC2086 # JAVA_OPTS holds several options
+(cd "$training" && env -u DATABASE_URL -u DATABASE_USERNAME -u DATABASE_PASSWORD -u JWT_SECRET -u CONFIG_FILE \
+	"$JAVA" $JAVA_OPTS $record -Dspring.context.exit=onRefresh -jar "$app" \
+	--config.file="$training/none.yml" --data.dir="$training/data" \
+	--jwt.secret="training-only-$RANDOM-$RANDOM-$RANDOM-$RANDOM" --server.port=0 \
+	>"$DIR/training.log" 2>&1 </dev/null) || {
+	tail -n 30 "$DIR/training.log" >&2
+	echo "The training start failed" >&2
+	exit 1
+}
+
+echo "Ready. Start the service from your working directory (where config.yml is) with:"
+echo "  $JAVA ${JAVA_OPTS:+$JAVA_OPTS }$use -jar $app"
