@@ -79,17 +79,7 @@ A="http://127.0.0.1:$A_PORT"
 B="http://127.0.0.1:$B_PORT"
 echo "Instance A on $A_PORT, instance B on $B_PORT, database $DATABASE"
 
-passed=0
-failed=0
-check() {
-	if [ "$2" = "$3" ]; then
-		echo "PASS $1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $1 (expected $3, got $2)"
-		failed=$((failed + 1))
-	fi
-}
+source scripts/checks.sh
 status() {
 	curl -s -o /dev/null -w '%{http_code}' "$@"
 }
@@ -164,5 +154,4 @@ check "limits shared: A throttles after failures spread over A and B" "$(status 
 check "limits shared: B throttles too" "$(status -X POST "$B/token" \
 	-H 'Content-Type: application/json' -d "{\"username\":\"$GUESSED\",\"password\":\"wrong\"}")" 429
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -1,6 +1,9 @@
 package dev.tokenservice.config;
 
+import java.sql.SQLException;
+
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +19,9 @@ class DatabaseConfiguration {
 	/** Hikari's own default; it must not exceed the connection timeout. */
 	private static final long MAX_VALIDATION_TIMEOUT_MS = 5000;
 
+	/** H2's {@code ErrorCode.DATABASE_IS_CLOSED}. */
+	private static final int H2_DATABASE_IS_CLOSED = 90098;
+
 	@Bean
 	HikariDataSource dataSource(DatabaseProperties database) {
 		HikariDataSource dataSource = new HikariDataSource();
@@ -30,6 +36,23 @@ class DatabaseConfiguration {
 		if (database.isPostgres()) {
 			// Without it a read on a connection whose network vanished waits for ever.
 			dataSource.addDataSourceProperty("socketTimeout", String.valueOf(Math.max(1, timeout / 1000)));
+		}
+		else {
+			// H2 closes its store when a write to its file fails (a full disk). Every
+			// pooled
+			// connection is then dead; new ones open the store again, so reads such as
+			// token
+			// checks go on working while writes fail.
+			dataSource.setExceptionOverride(new SQLExceptionOverride() {
+				@java.lang.Override
+				public Override adjudicate(SQLException ex) {
+					if (ex.getErrorCode() != H2_DATABASE_IS_CLOSED) {
+						return Override.CONTINUE_EVICT;
+					}
+					dataSource.getHikariPoolMXBean().softEvictConnections();
+					return Override.MUST_EVICT;
+				}
+			});
 		}
 		return dataSource;
 	}

@@ -1,5 +1,6 @@
 package dev.tokenservice.web;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,6 +26,7 @@ import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.MethodParameter;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.dao.UncategorizedDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -33,6 +35,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -131,9 +134,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			CannotCreateTransactionException.class })
 	ResponseEntity<ErrorResponse> databaseUnavailable(RuntimeException ex) {
 		logger.warn("Database unavailable: {}", ex.getClass().getSimpleName());
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, "5")
-			.body(ErrorResponse.withRequestId("Service temporarily unavailable"));
+		return serviceUnavailable();
+	}
+
+	/**
+	 * The embedded database could not write its file, e.g. the disk is full: H2 reports
+	 * that as an uncategorised error around the {@link IOException} (and closes its
+	 * store, so later requests get the 503 of an unavailable database until a restart).
+	 */
+	@ExceptionHandler({ UncategorizedDataAccessException.class, TransactionSystemException.class })
+	ResponseEntity<ErrorResponse> storageFailure(RuntimeException ex) {
+		IOException io = causeOf(ex, IOException.class);
+		if (io == null) {
+			return unexpected(ex);
+		}
+		// The operating system's reason (such as "No space left on device") quotes no
+		// request data.
+		logger.error("The database could not write to its file: {}{}", io.getMessage(), FailureTrace.of(ex));
+		return serviceUnavailable();
 	}
 
 	/**
@@ -191,7 +209,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		if (hasCause(ex, PayloadTooLargeException.class)) {
+		if (causeOf(ex, PayloadTooLargeException.class) != null) {
 			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ErrorResponse.of("Request body too large"));
 		}
 		if (ex.getCause() instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
@@ -207,6 +225,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		HttpStatus known = HttpStatus.resolve(status.value());
 		String message = (known != null) ? known.getReasonPhrase() : "Error";
 		return ResponseEntity.status(status).headers(headers).body(ErrorResponse.of(message));
+	}
+
+	private static ResponseEntity<ErrorResponse> serviceUnavailable() {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "5")
+			.body(ErrorResponse.withRequestId("Service temporarily unavailable"));
 	}
 
 	private static String mediaTypeOf(HttpServletRequest request) {
@@ -231,13 +255,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return (name != null) ? name : "body";
 	}
 
-	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
+	private static <T extends Throwable> @Nullable T causeOf(Throwable ex, Class<T> type) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (type.isInstance(cause)) {
-				return true;
+				return type.cast(cause);
 			}
 		}
-		return false;
+		return null;
 	}
 
 	private static String snakeCase(String field) {
