@@ -284,7 +284,8 @@ bench_one() {
 	# --- 4. warm-up: every measured path at once, so the JIT sees them all ---------------------
 	log "warm-up: ${WARMUP} s of all endpoints together"
 	local warm=()
-	wrk_background "$WARMUP" 8 noop "" "$work/out/warm-noop.txt"; warm+=("$LAST_BG")
+	wrk_background "$WARMUP" 4 noop "" "$work/out/warm-noop.txt"; warm+=("$LAST_BG")
+	wrk_background "$WARMUP" 4 liveness "" "$work/out/warm-liveness.txt"; warm+=("$LAST_BG")
 	wrk_background "$WARMUP" 24 status_path "$work/tokens.txt" "$work/out/warm-path.txt"; warm+=("$LAST_BG")
 	wrk_background "$WARMUP" 24 status_bearer "$work/tokens.txt" "$work/out/warm-bearer.txt"; warm+=("$LAST_BG")
 	wrk_background "$WARMUP" 8 token "$work/users.txt" "$work/out/warm-token.txt"; warm+=("$LAST_BG")
@@ -295,7 +296,9 @@ bench_one() {
 	sleep 2
 
 	# --- 4. the measured runs -------------------------------------------------------------------
-	wrk_run noop "GET /actuator/health/liveness (no-op)" 64 "$DURATION" noop
+	wrk_run noop "OPTIONS /token_status (no-op)" 64 "$DURATION" noop
+	sleep 1
+	wrk_run liveness "GET /actuator/health/liveness" 64 "$DURATION" liveness
 	sleep 1
 	wrk_run status_path "GET /token_status/{token}" 64 "$DURATION" status_path "$work/tokens.txt"
 	sleep 1

@@ -3,7 +3,8 @@
 --   wrk -t1 -c64 -d20s -s bench/wrk.lua http://127.0.0.1:PORT -- MODE [FILE | PREFIX]
 --
 -- MODE          request                                   FILE / PREFIX
--- noop          GET /actuator/health/liveness
+-- noop          OPTIONS /token_status: Spring MVC's own 200 (Allow header), every filter, no controller
+-- liveness      GET /actuator/health/liveness
 -- status_path   GET /token_status/{token}                 file of tokens, one a line
 -- status_bearer GET /token_status, Authorization: Bearer  file of tokens, one a line
 -- token         POST /token (JSON)                        file of "username password" lines
@@ -45,6 +46,8 @@ end
 function init(args)
 	mode = args[1]
 	if mode == "noop" then
+		requests[1] = wrk.format("OPTIONS", "/token_status", {})
+	elseif mode == "liveness" then
 		requests[1] = wrk.format("GET", "/actuator/health/liveness", {})
 	elseif mode == "status_path" then
 		for _, token in ipairs(lines(args[2])) do
