@@ -38,7 +38,18 @@ RUN groupadd --system --gid 10001 app \
 	&& useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
 
 WORKDIR /app
-COPY --from=build /build/app.jar /app/app.jar
+# The jar extracted (its classes load from plain jars, as the AOT cache requires), then a training
+# start that records the AOT cache (Java 25, JEP 483/514): the container starts about 2.5 times
+# faster (README, "Performance"). The training start uses a throwaway database and secret in /tmp, deleted afterwards.
+COPY --from=build /build/app.jar /tmp/app.jar
+COPY scripts/fast-start.sh /tmp/fast-start.sh
+# Memory: a fixed heap and the serial collector (one GC thread's worth of bookkeeping instead of
+# G1's), so the process stays near its measured size whatever the container's limit; see README,
+# "Performance". The AOT cache is only used with the options it was recorded with, so they are set
+# before the training start. Exit at once on OutOfMemoryError so the container gets restarted.
+ENV JAVA_TOOL_OPTIONS="-Xms128m -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+RUN bash /tmp/fast-start.sh /tmp/app.jar /app/jar \
+	&& rm -f /tmp/app.jar /tmp/fast-start.sh /app/jar/training.log
 # Read from the working directory (/app) at start-up; its ${PORT}, ${DATA_DIR} and ${JWT_SECRET}
 # placeholders take values from the container's environment.
 COPY config.yml /app/config.yml
@@ -48,16 +59,10 @@ VOLUME /app/data
 EXPOSE 8001
 USER app
 
-# The JVM sizes its heap from the container's memory limit: 75% of it (the default is 25%, too
-# little for a container that runs nothing else), so set a memory limit (docker run --memory=512m)
-# to bound the process. Exit at once on OutOfMemoryError so the container gets restarted instead
-# of limping on.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-
 # Liveness from inside the container, with bash alone (the JRE image has no curl): the service
 # answers its health endpoint. Readiness (database included) is /actuator/health/readiness.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
 	CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-8001} && printf 'GET /actuator/health/liveness HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 
 # docker stop sends SIGTERM: requests in flight finish (up to 20 s), then the JVM exits.
-ENTRYPOINT ["java", "-jar", "/app/app.jar"]
+ENTRYPOINT ["java", "-XX:AOTCache=/app/jar/app.aot", "-jar", "/app/jar/app.jar"]
