@@ -38,23 +38,34 @@ class DatabaseConfiguration {
 			dataSource.addDataSourceProperty("socketTimeout", String.valueOf(Math.max(1, timeout / 1000)));
 		}
 		else {
-			// H2 closes its store when a write to its file fails (a full disk). Every
-			// pooled
-			// connection is then dead; new ones open the store again, so reads such as
-			// token
-			// checks go on working while writes fail.
-			dataSource.setExceptionOverride(new SQLExceptionOverride() {
-				@java.lang.Override
-				public Override adjudicate(SQLException ex) {
-					if (ex.getErrorCode() != H2_DATABASE_IS_CLOSED) {
-						return Override.CONTINUE_EVICT;
-					}
-					dataSource.getHikariPoolMXBean().softEvictConnections();
-					return Override.MUST_EVICT;
-				}
-			});
+			dataSource.setExceptionOverride(new ReopenClosedH2(dataSource));
 		}
 		return dataSource;
+	}
+
+	/**
+	 * H2 closes its store when a write to its file fails (a full disk), and every pooled
+	 * connection is dead from then on. Dropping them all lets new connections open the
+	 * store again, so reads such as token checks go on while each failing write gets its
+	 * 503.
+	 */
+	private static final class ReopenClosedH2 implements SQLExceptionOverride {
+
+		private final HikariDataSource pool;
+
+		ReopenClosedH2(HikariDataSource pool) {
+			this.pool = pool;
+		}
+
+		@java.lang.Override
+		public Override adjudicate(SQLException ex) {
+			if (ex.getErrorCode() != H2_DATABASE_IS_CLOSED) {
+				return Override.CONTINUE_EVICT;
+			}
+			this.pool.getHikariPoolMXBean().softEvictConnections();
+			return Override.MUST_EVICT;
+		}
+
 	}
 
 }

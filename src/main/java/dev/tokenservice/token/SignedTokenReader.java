@@ -84,7 +84,7 @@ class SignedTokenReader {
 		}
 		SignedToken remembered = this.good.getIfPresent(token);
 		if (remembered != null) {
-			return Optional.of(remembered).filter((read) -> !read.expiresAt().isBefore(this.clock.instant()));
+			return remembered.expiresAt().isBefore(this.clock.instant()) ? Optional.empty() : Optional.of(remembered);
 		}
 		Optional<SignedToken> read = readStrictly(token);
 		read.ifPresent((signed) -> this.good.put(token, signed));

@@ -18,10 +18,9 @@ import org.springframework.stereotype.Component;
 class TokenStateQuery {
 
 	private static final String SQL = """
-			SELECT u.id, u.username, u.enabled, u.role, u.token_version,
-			       EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = ?) AS revoked
+			SELECT u.id, u.username, u.enabled, u.role, u.token_version
 			FROM users u
-			WHERE u.id = ?
+			WHERE u.id = ? AND NOT EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = ?)
 			""";
 
 	private final JdbcClient jdbc;
@@ -33,16 +32,10 @@ class TokenStateQuery {
 	/** The holder of the token, unless the holder is gone or the token was revoked. */
 	Optional<TokenHolder> unrevokedHolder(SignedToken token) {
 		return this.jdbc.sql(SQL)
-			.params(token.jti(), token.userId())
-			.query((row, number) -> new TokenState(row.getBoolean("revoked"),
-					new TokenHolder(row.getLong("id"), row.getString("username"), row.getBoolean("enabled"),
-							Role.valueOf(row.getString("role")), row.getLong("token_version"))))
-			.optional()
-			.filter((state) -> !state.revoked())
-			.map(TokenState::holder);
-	}
-
-	private record TokenState(boolean revoked, TokenHolder holder) {
+			.params(token.userId(), token.jti())
+			.query((row, number) -> new TokenHolder(row.getLong("id"), row.getString("username"),
+					row.getBoolean("enabled"), Role.valueOf(row.getString("role")), row.getLong("token_version")))
+			.optional();
 	}
 
 }
