@@ -1,18 +1,8 @@
 package dev.tokenservice.account;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,9 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.tokenservice.TokenServiceApplication;
 import dev.tokenservice.support.Concurrently;
 import dev.tokenservice.support.Reply;
+import dev.tokenservice.support.SeparateService;
 import dev.tokenservice.support.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,10 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -51,8 +38,6 @@ class HashingQueueHttpTests {
 
 	private static final String SECRET = "hashing-queue-test-secret-that-is-long-enough-for-hs256";
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
 	@TempDir
 	static Path dir;
 
@@ -64,20 +49,17 @@ class HashingQueueHttpTests {
 	@TestInstance(Lifecycle.PER_CLASS)
 	class WhenWaitExceedsTimeout {
 
-		private ConfigurableApplicationContext context;
-
-		private Client client;
+		private SeparateService client;
 
 		@BeforeAll
 		void startService() {
-			this.context = start("slow", "password.bcrypt_cost=12", "password.hashing_timeout=300ms",
+			this.client = start("slow", "password.bcrypt_cost=12", "password.hashing_timeout=300ms",
 					"limits.enabled=false");
-			this.client = new Client(this.context);
 		}
 
 		@AfterAll
 		void stopService() {
-			this.context.close();
+			this.client.close();
 		}
 
 		@Test
@@ -141,7 +123,8 @@ class HashingQueueHttpTests {
 		}
 
 		private long usersNamed(List<String> usernames) {
-			NamedParameterJdbcTemplate jdbc = new NamedParameterJdbcTemplate(this.context.getBean(JdbcTemplate.class));
+			NamedParameterJdbcTemplate jdbc = new NamedParameterJdbcTemplate(
+					this.client.context().getBean(JdbcTemplate.class));
 			Long count = jdbc.queryForObject("select count(*) from users where username in (:names)",
 					Map.of("names", usernames), Long.class);
 			return (count != null) ? count : -1;
@@ -157,20 +140,17 @@ class HashingQueueHttpTests {
 	@TestInstance(Lifecycle.PER_CLASS)
 	class WhenQueueAbsorbsBurst {
 
-		private ConfigurableApplicationContext context;
-
-		private Client client;
+		private SeparateService client;
 
 		@BeforeAll
 		void startService() {
-			this.context = start("absorbing", "password.bcrypt_cost=8", "server.forward-headers-strategy=native",
+			this.client = start("absorbing", "password.bcrypt_cost=8", "server.forward-headers-strategy=native",
 					"server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1");
-			this.client = new Client(this.context);
 		}
 
 		@AfterAll
 		void stopService() {
-			this.context.close();
+			this.client.close();
 		}
 
 		@Test
@@ -213,19 +193,16 @@ class HashingQueueHttpTests {
 
 		private static final int STATUS_CALLS = 300;
 
-		private ConfigurableApplicationContext context;
-
-		private Client client;
+		private SeparateService client;
 
 		@BeforeAll
 		void startService() {
-			this.context = start("saturated", "password.bcrypt_cost=10", "limits.enabled=false");
-			this.client = new Client(this.context);
+			this.client = start("saturated", "password.bcrypt_cost=10", "limits.enabled=false");
 		}
 
 		@AfterAll
 		void stopService() {
-			this.context.close();
+			this.client.close();
 		}
 
 		@Test
@@ -323,83 +300,8 @@ class HashingQueueHttpTests {
 	/**
 	 * Starts the service, with {@code settings} ({@code key=value}) over the defaults.
 	 */
-	private static ConfigurableApplicationContext start(String name, String... settings) {
-		Map<String, String> properties = new LinkedHashMap<>();
-		properties.put("server.port", "0");
-		properties.put("data.dir", dir.resolve(name).toString());
-		properties.put("config.file", "/nonexistent.yml");
-		properties.put("jwt.secret", SECRET);
-		for (String setting : settings) {
-			String[] keyAndValue = setting.split("=", 2);
-			properties.put(keyAndValue[0], keyAndValue[1]);
-		}
-		String[] args = properties.entrySet()
-			.stream()
-			.map((property) -> "--" + property.getKey() + "=" + property.getValue())
-			.toArray(String[]::new);
-		return SpringApplication.run(TokenServiceApplication.class, args);
-	}
-
-	/**
-	 * Plain HTTP/1.1 to one running service, with an optional {@code X-Forwarded-For}
-	 * header that stands for the client's address.
-	 */
-	private static final class Client {
-
-		private final HttpClient http = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(5))
-			.build();
-
-		private final int port;
-
-		Client(ConfigurableApplicationContext context) {
-			this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-		}
-
-		Reply register(String username, String forwardedFor) {
-			return post("/register-user", JSON.writeValueAsString(
-					Map.of("username", username, "password", TestUsers.PASSWORD, "email", TestUsers.emailOf(username))),
-					forwardedFor);
-		}
-
-		Reply token(String username, String password, String forwardedFor) {
-			return post("/token", JSON.writeValueAsString(Map.of("username", username, "password", password)),
-					forwardedFor);
-		}
-
-		Reply get(String path) {
-			return send(request(path).GET());
-		}
-
-		private Reply post(String path, String json, String forwardedFor) {
-			HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
-				.POST(BodyPublishers.ofString(json));
-			if (forwardedFor != null) {
-				request.header("X-Forwarded-For", forwardedFor);
-			}
-			return send(request);
-		}
-
-		private HttpRequest.Builder request(String path) {
-			return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-				.timeout(Duration.ofSeconds(30));
-		}
-
-		private Reply send(HttpRequest.Builder request) {
-			try {
-				HttpResponse<String> response = this.http.send(request.build(), BodyHandlers.ofString());
-				return new Reply(response.statusCode(), response.headers(), response.body());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
-		}
-
+	private static SeparateService start(String name, String... settings) {
+		return SeparateService.start(dir.resolve(name), SECRET, settings);
 	}
 
 }

@@ -1,26 +1,16 @@
 package dev.tokenservice.throttle;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
-import dev.tokenservice.TokenServiceApplication;
-import dev.tokenservice.support.Api;
 import dev.tokenservice.support.Concurrently;
 import dev.tokenservice.support.Reply;
+import dev.tokenservice.support.SeparateService;
 import dev.tokenservice.support.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,10 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,8 +49,6 @@ class ThrottlingHttpTests {
 
 	private static final int REGISTRATIONS_PER_ADDRESS = 3;
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
 	private static final AtomicInteger addresses = new AtomicInteger();
 
 	@TempDir
@@ -78,20 +62,17 @@ class ThrottlingHttpTests {
 	@TestInstance(Lifecycle.PER_CLASS)
 	class BehindTrustedProxy {
 
-		private ConfigurableApplicationContext context;
-
-		private Client client;
+		private SeparateService client;
 
 		@BeforeAll
 		void startService() {
-			this.context = start("trusted-proxy", "server.forward-headers-strategy=native",
+			this.client = start("trusted-proxy", "server.forward-headers-strategy=native",
 					"server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1", "password.bcrypt_cost=5");
-			this.client = new Client(this.context);
 		}
 
 		@AfterAll
 		void stopService() {
-			this.context.close();
+			this.client.close();
 		}
 
 		@Test
@@ -334,19 +315,16 @@ class ThrottlingHttpTests {
 	@TestInstance(Lifecycle.PER_CLASS)
 	class WithoutTrustedProxy {
 
-		private ConfigurableApplicationContext context;
-
-		private Client client;
+		private SeparateService client;
 
 		@BeforeAll
 		void startService() {
-			this.context = start("no-proxy");
-			this.client = new Client(this.context);
+			this.client = start("no-proxy");
 		}
 
 		@AfterAll
 		void stopService() {
-			this.context.close();
+			this.client.close();
 		}
 
 		@Test
@@ -391,21 +369,18 @@ class ThrottlingHttpTests {
 	@TestInstance(Lifecycle.PER_CLASS)
 	class WithLimitsDisabled {
 
-		private ConfigurableApplicationContext context;
-
-		private Client client;
+		private SeparateService client;
 
 		@BeforeAll
 		void startService() {
-			this.context = start("disabled", "limits.enabled=false",
+			this.client = start("disabled", "limits.enabled=false",
 					"limits.failed_logins_per_user_and_address.capacity=1", "limits.failed_logins_per_user.capacity=1",
 					"limits.token_requests_per_address.capacity=1", "limits.registrations_per_address.capacity=1");
-			this.client = new Client(this.context);
 		}
 
 		@AfterAll
 		void stopService() {
-			this.context.close();
+			this.client.close();
 		}
 
 		@Test
@@ -473,97 +448,19 @@ class ThrottlingHttpTests {
 	 * Starts the service with the small limits above, changed by {@code settings}
 	 * ({@code key=value}).
 	 */
-	private static ConfigurableApplicationContext start(String name, String... settings) {
-		Map<String, String> properties = new LinkedHashMap<>();
-		properties.put("server.port", "0");
-		properties.put("data.dir", dir.resolve(name).toString());
-		properties.put("config.file", "/nonexistent.yml");
-		properties.put("jwt.secret", SECRET);
-		properties.put("password.bcrypt_cost", "4");
-		properties.put("limits.failed_logins_per_user_and_address.capacity",
-				Integer.toString(FAILED_PER_USER_AND_ADDRESS));
-		properties.put("limits.failed_logins_per_user_and_address.period",
-				(FAILED_PER_USER_AND_ADDRESS * SECONDS_PER_FAILED_LOGIN) + "s");
-		properties.put("limits.failed_logins_per_user.capacity", Integer.toString(FAILED_PER_USER));
-		properties.put("limits.failed_logins_per_user.period",
-				(FAILED_PER_USER * SECONDS_PER_FAILED_LOGIN_OF_USER) + "s");
-		properties.put("limits.token_requests_per_address.capacity", Integer.toString(TOKEN_REQUESTS_PER_ADDRESS));
-		properties.put("limits.token_requests_per_address.period", "1m");
-		properties.put("limits.registrations_per_address.capacity", Integer.toString(REGISTRATIONS_PER_ADDRESS));
-		properties.put("limits.registrations_per_address.period", "1h");
-		for (String setting : settings) {
-			String[] keyAndValue = setting.split("=", 2);
-			properties.put(keyAndValue[0], keyAndValue[1]);
-		}
-		String[] args = properties.entrySet()
-			.stream()
-			.map((property) -> "--" + property.getKey() + "=" + property.getValue())
-			.toArray(String[]::new);
-		return SpringApplication.run(TokenServiceApplication.class, args);
-	}
-
-	/**
-	 * Plain HTTP/1.1 to one running service, with an optional {@code X-Forwarded-For}
-	 * header that stands for the client's address.
-	 */
-	private static final class Client {
-
-		private final HttpClient http = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(5))
-			.build();
-
-		private final int port;
-
-		Client(ConfigurableApplicationContext context) {
-			this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-		}
-
-		Reply register(String username, String forwardedFor) {
-			return post("/register-user", "application/json", JSON.writeValueAsString(
-					Map.of("username", username, "password", TestUsers.PASSWORD, "email", TestUsers.emailOf(username))),
-					forwardedFor);
-		}
-
-		String registered(String base, String forwardedFor) {
-			String username = TestUsers.uniqueName(base);
-			Reply reply = register(username, forwardedFor);
-			assertThat(reply.status()).as("registration: %s", reply).isEqualTo(201);
-			return username;
-		}
-
-		Reply token(String username, String password, String forwardedFor) {
-			return post("/token", "application/json",
-					JSON.writeValueAsString(Map.of("username", username, "password", password)), forwardedFor);
-		}
-
-		Reply passwordGrant(String username, String password, String forwardedFor) {
-			return post("/token", "application/x-www-form-urlencoded",
-					Api.form(Map.of("grant_type", "password", "username", username, "password", password)),
-					forwardedFor);
-		}
-
-		private Reply post(String path, String contentType, String body, String forwardedFor) {
-			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-				.timeout(Duration.ofSeconds(30))
-				.header("Content-Type", contentType)
-				.POST(BodyPublishers.ofString(body));
-			if (forwardedFor != null) {
-				request.header("X-Forwarded-For", forwardedFor);
-			}
-			try {
-				HttpResponse<String> response = this.http.send(request.build(), BodyHandlers.ofString());
-				return new Reply(response.statusCode(), response.headers(), response.body());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
-		}
-
+	private static SeparateService start(String name, String... settings) {
+		Stream<String> smallLimits = Stream.of("password.bcrypt_cost=4",
+				"limits.failed_logins_per_user_and_address.capacity=" + FAILED_PER_USER_AND_ADDRESS,
+				"limits.failed_logins_per_user_and_address.period="
+						+ (FAILED_PER_USER_AND_ADDRESS * SECONDS_PER_FAILED_LOGIN) + "s",
+				"limits.failed_logins_per_user.capacity=" + FAILED_PER_USER,
+				"limits.failed_logins_per_user.period=" + (FAILED_PER_USER * SECONDS_PER_FAILED_LOGIN_OF_USER) + "s",
+				"limits.token_requests_per_address.capacity=" + TOKEN_REQUESTS_PER_ADDRESS,
+				"limits.token_requests_per_address.period=1m",
+				"limits.registrations_per_address.capacity=" + REGISTRATIONS_PER_ADDRESS,
+				"limits.registrations_per_address.period=1h");
+		return SeparateService.start(dir.resolve(name), SECRET,
+				Stream.concat(smallLimits, Stream.of(settings)).toArray(String[]::new));
 	}
 
 }
