@@ -4,6 +4,8 @@
 # the next start, instead of finding, parsing and linking some 20,000 classes again:
 #   Java 25 and later: the AOT cache (JEP 483/514/515), -XX:AOTCache
 #   Java 17 to 24:     a class-data sharing archive (CDS), -XX:SharedArchiveFile
+# Both starts also use the bean definitions Spring AOT worked out when the jar was built
+# (-Dspring.aot.enabled=true) instead of scanning classes and evaluating conditions.
 #
 # Usage: scripts/fast-start.sh [JAR] [DIRECTORY]
 #   JAR        default: the one target/token-service-*.jar
@@ -45,13 +47,14 @@ else
 	record="-XX:ArchiveClassesAtExit=$DIR/app.jsa"
 	use="-XX:SharedArchiveFile=$DIR/app.jsa"
 fi
+spring_aot="-Dspring.aot.enabled=true"
 
 training="$(mktemp -d)"
 trap 'rm -rf "$training"' EXIT
 echo "Training start on Java $feature ($record); log in $DIR/training.log"
 # shellcheck disable=SC2086 # JAVA_OPTS holds several options
 (cd "$training" && env -u DATABASE_URL -u DATABASE_USERNAME -u DATABASE_PASSWORD -u JWT_SECRET -u CONFIG_FILE \
-	"$JAVA" $JAVA_OPTS $record -Dspring.context.exit=onRefresh -jar "$app" \
+	"$JAVA" $JAVA_OPTS $spring_aot $record -Dspring.context.exit=onRefresh -jar "$app" \
 	--config.file="$training/none.yml" --data.dir="$training/data" \
 	--jwt.secret="training-only-$RANDOM-$RANDOM-$RANDOM-$RANDOM" --server.port=0 \
 	>"$DIR/training.log" 2>&1 </dev/null) || {
@@ -61,4 +64,4 @@ echo "Training start on Java $feature ($record); log in $DIR/training.log"
 }
 
 echo "Ready. Start the service from your working directory (where config.yml is) with:"
-echo "  $JAVA ${JAVA_OPTS:+$JAVA_OPTS }$use -jar $app"
+echo "  $JAVA ${JAVA_OPTS:+$JAVA_OPTS }$spring_aot $use -jar $app"

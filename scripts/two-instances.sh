@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Two instances of the packaged jar on one PostgreSQL database behave as one service.
 # Usage: scripts/two-instances.sh [JAR]   (default: the one target/token-service-*.jar)
+#   JAVA_OPTS  JVM options of both instances, e.g. -Dspring.aot.enabled=true
 # Needs psql and a PostgreSQL server: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres),
 # PGPASSWORD if the server asks for one. Creates a database of its own and drops it on exit.
 # Prints one PASS/FAIL line per check and "N passed, M failed"; exits 0 only if all passed.
@@ -50,7 +51,8 @@ start() {
 	port="$(free_port)"
 	PORT="$port"
 	mkdir -p "$WORK/$1"
-	(cd "$WORK/$1" && exec java -jar "$JAR" --server.port="$port" --data.dir="$WORK/$1/data" \
+	# shellcheck disable=SC2086 # JAVA_OPTS holds several options
+	(cd "$WORK/$1" && exec java ${JAVA_OPTS:-} -jar "$JAR" --server.port="$port" --data.dir="$WORK/$1/data" \
 		--admin.username=ops --admin.password="$ADMIN_PASSWORD" \
 		--limits.failed_logins_per_user_and_address.capacity=6 >"$WORK/$1.log" 2>&1 </dev/null) &
 	PIDS+=($!)

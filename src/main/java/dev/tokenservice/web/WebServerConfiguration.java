@@ -1,8 +1,8 @@
 package dev.tokenservice.web;
 
+import dev.tokenservice.config.HttpProperties;
 import org.apache.catalina.core.StandardHost;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -27,12 +27,16 @@ class WebServerConfiguration {
 		});
 	}
 
-	/** Just inside the request id filter, so each line carries the request's id. */
+	/**
+	 * Just inside the request id filter, so each line carries the request's id. Switched
+	 * on and off here rather than by a bean condition, which the fast start (Spring AOT)
+	 * would fix at build time.
+	 */
 	@Bean
-	@ConditionalOnBooleanProperty("http.access-log")
-	FilterRegistrationBean<AccessLogFilter> accessLog() {
+	FilterRegistrationBean<AccessLogFilter> accessLog(HttpProperties http) {
 		FilterRegistrationBean<AccessLogFilter> registration = new FilterRegistrationBean<>(new AccessLogFilter());
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+		registration.setEnabled(http.accessLog());
 		return registration;
 	}
 
