@@ -5,6 +5,7 @@ import dev.tokenservice.config.InvalidConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
@@ -12,10 +13,10 @@ import org.springframework.stereotype.Component;
 /**
  * Creates the first admin from configuration at start-up, once: an existing account of
  * that name is left as it is, so a restart neither duplicates the admin nor resets its
- * password.
+ * password. A bad admin name or password stops the start before the port opens.
  */
 @Component
-class AdminBootstrap implements ApplicationRunner {
+class AdminBootstrap implements SmartInitializingSingleton, ApplicationRunner {
 
 	private static final Logger logger = LoggerFactory.getLogger(AdminBootstrap.class);
 
@@ -32,12 +33,18 @@ class AdminBootstrap implements ApplicationRunner {
 	}
 
 	@Override
+	public void afterSingletonsInstantiated() {
+		if (this.admin.isConfigured()) {
+			checkConfiguredAdmin();
+		}
+	}
+
+	@Override
 	public void run(ApplicationArguments args) {
 		if (!this.admin.isConfigured()) {
 			logger.info("No admin configured: set admin.password (ADMIN_PASSWORD) to create one at start-up");
 			return;
 		}
-		checkConfiguredAdmin();
 		this.accounts.roleOf(this.admin.username()).ifPresentOrElse(this::reportExisting, this::create);
 	}
 

@@ -132,6 +132,7 @@ class AdminBootstrapTests {
 			.toList();
 		assertThat(lines).as(rule).hasSize(1);
 		assertThat(lines.get(0)).as(rule).startsWith(ANALYSIS_PREFIX + "admin.password ");
+		assertThat(output.getAll()).as("the port never opened").doesNotContain("Tomcat started");
 		if (secretInLog) {
 			assertThat(output.getAll()).as(rule).doesNotContain(password);
 		}
