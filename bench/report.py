@@ -174,6 +174,7 @@ def table_lines(result):
         lines.append(f"- start-up to the first 200 from /actuator/health/liveness, median of each form: "
                      f"**{startup:,.0f} ms** extracted with `{meta.get('startup_cache_opt')}` (scripts/fast-start.sh), "
                      f"{num(meta.get('startup_plain_ms'), 0):,.0f} ms as a plain `java -jar`{spring}; "
+                     f"ready (/actuator/health/readiness, the fast form) after **{num(meta.get('startup_ready_ms'), 0):,.0f} ms**; "
                      f"every start: {meta.get('startup_runs')}")
     rss = [num(meta.get(k)) for k in ("rss_idle_kb", "rss_after_kb", "rss_peak_kb")]
     if rss[0] is not None:
@@ -375,8 +376,9 @@ def cmd_summary(out_dir, paths):
         for label in results[0]["ratios"]:
             print(f"- {label}: " + ", ".join(f"{j} {r['ratios'].get(label, float('nan')):.2f}"
                                              for j, r in zip(jdks, results)))
-        print("- start-up ms, with the class cache / plain jar: " + ", ".join(
+        print("- start-up ms, with the class cache / plain jar (ready, with the class cache): " + ", ".join(
             f"{j} {num(r['meta'].get('startup_ms'), 0):,.0f} / {num(r['meta'].get('startup_plain_ms'), 0):,.0f}"
+            f" ({num(r['meta'].get('startup_ready_ms'), 0):,.0f})"
             for j, r in zip(jdks, results)))
         print("- RSS idle/after MB: " + ", ".join(
             f"{j} {num(r['meta'].get('rss_idle_kb'), 0) / MB:,.0f}/{num(r['meta'].get('rss_after_kb'), 0) / MB:,.0f}"
