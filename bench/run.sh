@@ -175,12 +175,9 @@ bench_one() {
 	# --- 2. start-up: the plain jar, then the extracted jar with its class cache ----------------
 	JAVA="$java" JAVA_OPTS="$JAVA_OPTS_BENCH" bash "$ROOT/scripts/fast-start.sh" "$JAR" "$work/app" \
 		>"$work/fast-start.txt" 2>&1 || { cat "$work/fast-start.txt" >&2; die "scripts/fast-start.sh failed"; }
-	local cache cache_opt
-	cache="$(ls "$work/app/app.aot" "$work/app/app.jsa" 2>/dev/null | head -n 1)"
-	case "$cache" in
-		*.aot) cache_opt="-XX:AOTCache=$cache" ;;
-		*) cache_opt="-XX:SharedArchiveFile=$cache" ;;
-	esac
+	# Its java argument file, and the same without paths for the report.
+	local fast_args="@$work/app/java.args" fast_opts
+	fast_opts="$(sed 's|=/.*||; s|"||g' "$work/app/java.args" | tr '\n' ' ')"
 	local secret admin_password base
 	secret="bench-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 	admin_password="Bench-Admin-$RANDOM-$RANDOM-Lantern"
@@ -206,10 +203,10 @@ bench_one() {
 			>"$work/$name/server.log" 2>&1 </dev/null) &
 		SERVER_PID=$!
 		while [ $(($(now_ms) - t0)) -lt 180000 ]; do
-			if [ -z "${STARTUP_MS:-}" ] && [ "$(status_of "$base/actuator/health/liveness")" = 200 ]; then
+			if [ -z "$STARTUP_MS" ] && [ "$(status_of "$base/actuator/health/liveness")" = 200 ]; then
 				STARTUP_MS=$(($(now_ms) - t0))
 			fi
-			if [ -n "${STARTUP_MS:-}" ] && [ "$(status_of "$base/actuator/health/readiness")" = 200 ]; then
+			if [ -n "$STARTUP_MS" ] && [ "$(status_of "$base/actuator/health/readiness")" = 200 ]; then
 				READY_MS=$(($(now_ms) - t0))
 				log "$name: live after $STARTUP_MS ms, ready after $READY_MS ms on port $port (pid $SERVER_PID)"
 				return 0
@@ -236,8 +233,7 @@ bench_one() {
 	done
 	for i in $(seq "$STARTS"); do
 		[ -n "$SERVER_PID" ] && stop_server
-		# As scripts/fast-start.sh prints it: Spring AOT's bean definitions and the class cache.
-		start_server "fast-$i" -Dspring.aot.enabled=true "$cache_opt" -jar "$work/app/$(basename "$JAR")"
+		start_server "fast-$i" "$fast_args" -jar "$work/app/$(basename "$JAR")"
 		fast+=("$STARTUP_MS")
 		ready+=("$READY_MS")
 	done
@@ -245,8 +241,8 @@ bench_one() {
 	put startup_plain_ms "$(median "${plain[@]}")"
 	put startup_ms "$(median "${fast[@]}")"
 	put startup_ready_ms "$(median "${ready[@]}")"
-	put startup_runs "plain jar ${plain[*]} ms; extracted with ${cache_opt%%=*} ${fast[*]} ms (ready ${ready[*]} ms)"
-	put startup_cache_opt "-Dspring.aot.enabled=true ${cache_opt%%=*}"
+	put startup_runs "plain jar ${plain[*]} ms; extracted with ${fast_opts}${fast[*]} ms (ready ${ready[*]} ms)"
+	put startup_cache_opt "${fast_opts% }"
 	put spring_started "$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds ([^)]*)' "$work/fast-$STARTS/server.log" | head -n 1)"
 	local server_log="$work/fast-$STARTS/server.log"
 	sleep 3

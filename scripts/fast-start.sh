@@ -13,7 +13,8 @@
 #   JAVA       the java to prepare for and start with (default: java on the PATH); the cache only
 #              works with the same Java build, the same JVM options and the same jar
 #   JAVA_OPTS  JVM options of the training start (use the ones you will start with)
-# Prints the command that starts the service with the cache. Rerun it after every new build.
+# Writes the options of the fast start to DIRECTORY/java.args (a java argument file) and prints the
+# command that starts the service with them. Rerun it after every new build.
 #
 # The training start runs in an empty temporary directory with its own H2 database and a
 # throwaway secret, so it never touches your data, config.yml or DATABASE_URL; it stops by
@@ -63,5 +64,8 @@ echo "Training start on Java $feature ($record); log in $DIR/training.log"
 	exit 1
 }
 
+# Quoted, so a directory with spaces in its name stays one argument.
+printf '"%s"\n' "$spring_aot" "$use" >"$DIR/java.args"
 echo "Ready. Start the service from your working directory (where config.yml is) with:"
-echo "  $JAVA ${JAVA_OPTS:+$JAVA_OPTS }$spring_aot $use -jar $app"
+echo "  $JAVA ${JAVA_OPTS:+$JAVA_OPTS }@$DIR/java.args -jar $app"
+echo "($DIR/java.args holds: $spring_aot $use)"
