@@ -3,6 +3,7 @@ package dev.tokenservice.account;
 import java.time.Clock;
 import java.util.List;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
@@ -22,9 +23,12 @@ class AccountAdministration {
 
 	private final Clock clock;
 
-	AccountAdministration(UserAccountRepository users, Clock clock) {
+	private final ApplicationEventPublisher events;
+
+	AccountAdministration(UserAccountRepository users, Clock clock, ApplicationEventPublisher events) {
 		this.users = users;
 		this.clock = clock;
+		this.events = events;
 	}
 
 	@Transactional
@@ -34,6 +38,7 @@ class AccountAdministration {
 			rejectIfLastEnabledAdmin(user);
 		}
 		user.setEnabled(enabled, this.clock.instant());
+		this.events.publishEvent(new TokenValidityChanged(userId));
 	}
 
 	@Transactional
@@ -41,6 +46,7 @@ class AccountAdministration {
 		UserAccount user = this.users.findById(userId).orElseThrow(AccountNotFoundException::new);
 		rejectIfLastEnabledAdmin(user);
 		this.users.delete(user);
+		this.events.publishEvent(new TokenValidityChanged(userId));
 	}
 
 	@Transactional(readOnly = true)

@@ -9,6 +9,7 @@ import dev.tokenservice.audit.AuditLog;
 import dev.tokenservice.throttle.LoginAttempt;
 import dev.tokenservice.throttle.Throttle;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 
@@ -35,13 +36,16 @@ public class AccountService {
 
 	private final Clock clock;
 
+	private final ApplicationEventPublisher events;
+
 	AccountService(UserAccountRepository users, PasswordHasher hasher, PasswordPolicy policy, Throttle throttle,
-			Clock clock) {
+			Clock clock, ApplicationEventPublisher events) {
 		this.users = users;
 		this.hasher = hasher;
 		this.policy = policy;
 		this.throttle = throttle;
 		this.clock = clock;
+		this.events = events;
 	}
 
 	/**
@@ -131,6 +135,7 @@ public class AccountService {
 		if (this.users.changePassword(user.getId(), hash, this.clock.instant()) == 0) {
 			throw new AccountNotFoundException();
 		}
+		this.events.publishEvent(new TokenValidityChanged(user.getId()));
 		AuditLog.accountChanged("password_changed", user.getId());
 	}
 
@@ -139,6 +144,7 @@ public class AccountService {
 		if (this.users.endTokensIssuedBefore(userId, this.clock.instant()) == 0) {
 			throw new AccountNotFoundException();
 		}
+		this.events.publishEvent(new TokenValidityChanged(userId));
 		AuditLog.accountChanged("logged_out_everywhere", userId);
 	}
 

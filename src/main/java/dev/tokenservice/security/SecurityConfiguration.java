@@ -59,6 +59,9 @@ class SecurityConfiguration {
 				.accessDeniedHandler((request, response, ex) -> errors.write(response, HttpStatus.FORBIDDEN,
 						ErrorResponse.of("Forbidden"))))
 			.authorizeHttpRequests((requests) -> requests
+				// The hot path first: each rule before a match costs a pattern match.
+				.requestMatchers(HttpMethod.GET, "/token_status", "/token_status/**")
+				.permitAll()
 				.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
 				.permitAll()
 				// Everything else the actuator shows (build, metrics) is for operators.

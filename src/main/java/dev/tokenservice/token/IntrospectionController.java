@@ -62,7 +62,7 @@ class IntrospectionController {
 	@PostMapping(path = "/introspect", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	ResponseEntity<IntrospectionResponse> introspect(@Parameter(hidden = true) HttpServletRequest request) {
 		String token = OAuth2Parameters.single(request, "token");
-		IntrospectionResponse body = this.verifier.verify(token)
+		IntrospectionResponse body = this.verifier.check(token)
 			.map((verified) -> IntrospectionResponse.of(verified, this.issuer))
 			.orElse(IntrospectionResponse.INACTIVE);
 		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(body);

@@ -3,9 +3,11 @@ package dev.tokenservice.token;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
+import dev.tokenservice.account.TokenValidityChanged;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -26,9 +28,12 @@ public class TokenRevocations {
 
 	private final Clock clock;
 
-	TokenRevocations(RevokedTokenRepository revoked, Clock clock) {
+	private final ApplicationEventPublisher events;
+
+	TokenRevocations(RevokedTokenRepository revoked, Clock clock, ApplicationEventPublisher events) {
 		this.revoked = revoked;
 		this.clock = clock;
+		this.events = events;
 	}
 
 	void revoke(SignedToken token) {
@@ -42,6 +47,7 @@ public class TokenRevocations {
 			// Revoked by a concurrent request, or its user was deleted meanwhile: either
 			// way the token is dead.
 		}
+		this.events.publishEvent(new TokenValidityChanged(token.userId()));
 	}
 
 	@Scheduled(fixedDelay = 10, initialDelay = 10, timeUnit = TimeUnit.MINUTES)

@@ -1,21 +1,38 @@
 package dev.tokenservice.token;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tokenservice.account.Role;
 import dev.tokenservice.account.TokenHolder;
+import dev.tokenservice.account.TokenValidityChanged;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * What a token check needs from the database, in one round trip: its holder's current
  * state and whether its {@code jti} was revoked. Plain SQL rather than JPA because this
- * runs on every check, and nothing here is kept in memory, so every instance sees a
- * change the moment it is committed.
+ * runs on every check.
+ * <p>
+ * For the questions clients ask about tokens, an answer is remembered for at most
+ * {@link #REMEMBERED_FOR}, so a change committed by another instance (or straight into
+ * the database) is honoured within that time, as the design allows. A change made through
+ * this instance is honoured at once: every {@link TokenValidityChanged}, heard after its
+ * commit, starts a new generation, and answers are remembered per generation. The
+ * generation is read before the query, so an answer read before a commit is never found
+ * after it.
  */
 @Component
 class TokenStateQuery {
+
+	static final Duration REMEMBERED_FOR = Duration.ofSeconds(1);
+
+	private static final int REMEMBERED_TOKENS = 10_000;
 
 	private static final String SQL = """
 			SELECT u.id, u.username, u.enabled, u.role, u.token_version
@@ -25,17 +42,45 @@ class TokenStateQuery {
 
 	private final JdbcClient jdbc;
 
+	private final AtomicLong generation = new AtomicLong();
+
+	private final Cache<Question, Optional<TokenHolder>> answers = Caffeine.newBuilder()
+		.maximumSize(REMEMBERED_TOKENS)
+		.expireAfterWrite(REMEMBERED_FOR)
+		// Upkeep on the calling thread: cheaper than a hand-off to the common pool.
+		.executor(Runnable::run)
+		.build();
+
 	TokenStateQuery(JdbcClient jdbc) {
 		this.jdbc = jdbc;
 	}
 
 	/** The holder of the token, unless the holder is gone or the token was revoked. */
 	Optional<TokenHolder> unrevokedHolder(SignedToken token) {
+		return ask(token.userId(), token.jti());
+	}
+
+	/** The same, possibly as answered within the last {@link #REMEMBERED_FOR}. */
+	Optional<TokenHolder> recentUnrevokedHolder(SignedToken token) {
+		Question question = new Question(this.generation.get(), token.userId(), token.jti());
+		return this.answers.get(question, (asked) -> ask(asked.userId(), asked.jti()));
+	}
+
+	/** Runs after the change's transaction commits, or at once outside one. */
+	@TransactionalEventListener(fallbackExecution = true)
+	void forgetAnswersOnChange(TokenValidityChanged change) {
+		this.generation.incrementAndGet();
+	}
+
+	private Optional<TokenHolder> ask(long userId, String jti) {
 		return this.jdbc.sql(SQL)
-			.params(token.userId(), token.jti())
+			.params(userId, jti)
 			.query((row, number) -> new TokenHolder(row.getLong("id"), row.getString("username"),
 					row.getBoolean("enabled"), Role.valueOf(row.getString("role")), row.getLong("token_version")))
 			.optional();
+	}
+
+	private record Question(long generation, long userId, String jti) {
 	}
 
 }

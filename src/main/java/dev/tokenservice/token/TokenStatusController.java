@@ -69,7 +69,7 @@ class TokenStatusController {
 	}
 
 	private TokenStatusResponse status(String token) {
-		VerifiedToken verified = this.verifier.verify(token).orElseThrow(InvalidTokenException::new);
+		VerifiedToken verified = this.verifier.check(token).orElseThrow(InvalidTokenException::new);
 		long expiresIn = Math.max(0, Duration.between(this.clock.instant(), verified.expiresAt()).toSeconds());
 		return new TokenStatusResponse("Token is valid", verified.holder().userId(), verified.holder().username(),
 				verified.expiresAt(), expiresIn);

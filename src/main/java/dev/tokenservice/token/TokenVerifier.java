@@ -37,19 +37,32 @@ public class TokenVerifier {
 
 	/**
 	 * The token's holder and claims if the token is valid now: signed, unexpired, not
-	 * revoked, and its holder exists, is enabled and has not moved past its version.
+	 * revoked, and its holder exists, is enabled and has not moved past its version. The
+	 * holder's state and rights are read from the database: for authenticating requests.
 	 */
 	public Optional<VerifiedToken> verify(String token) {
-		Optional<VerifiedToken> verified = this.reader.read(token).flatMap(this::currentHolder);
+		return counted(this.reader.read(token).flatMap((read) -> valid(read, this.state.unrevokedHolder(read))));
+	}
+
+	/**
+	 * The same decision for a client asking about a token ({@code /token_status},
+	 * {@code /introspect}), where the holder's state may come from a check of the last
+	 * second: changes made through this instance are honoured at once, others within
+	 * {@link TokenStateQuery#REMEMBERED_FOR}, as the design allows.
+	 */
+	public Optional<VerifiedToken> check(String token) {
+		return counted(this.reader.read(token).flatMap((read) -> valid(read, this.state.recentUnrevokedHolder(read))));
+	}
+
+	private Optional<VerifiedToken> counted(Optional<VerifiedToken> verified) {
 		(verified.isPresent() ? this.valid : this.invalid).increment();
 		return verified;
 	}
 
-	private Optional<VerifiedToken> currentHolder(SignedToken token) {
-		return this.state.unrevokedHolder(token)
-			.filter(TokenHolder::enabled)
-			.filter((holder) -> holder.tokenVersion() == token.version())
-			.map((holder) -> new VerifiedToken(holder, token.jti(), token.issuedAt(), token.expiresAt()));
+	private static Optional<VerifiedToken> valid(SignedToken token, Optional<TokenHolder> holder) {
+		return holder.filter(TokenHolder::enabled)
+			.filter((current) -> current.tokenVersion() == token.version())
+			.map((current) -> new VerifiedToken(current, token.jti(), token.issuedAt(), token.expiresAt()));
 	}
 
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code GET /token_status} over HTTP: what is valid, and every way a token is not. */
 class TokenStatusHttpTests extends HttpTestSupport {
@@ -85,6 +86,26 @@ class TokenStatusHttpTests extends HttpTestSupport {
 		this.jdbc.update("update users set token_version = token_version + 1 where id = ?", this.userId);
 
 		assertInvalid(this.api.tokenStatus(this.token));
+	}
+
+	/**
+	 * A change this instance did not make (another instance's, or an operator's SQL) is
+	 * honoured within the time a check's answer is remembered.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "delete from users where id = ?", "update users set enabled = false where id = ?",
+			"update users set token_version = token_version + 1 where id = ?" })
+	void statusWhenCheckedThenChangedInDatabaseThen401WithinRememberedTime(String change) {
+		assertThat(this.api.tokenStatus(this.token).status()).isEqualTo(200);
+		Instant changed = Instant.now();
+		this.jdbc.update(change, this.userId);
+
+		await().atMost(TokenStateQuery.REMEMBERED_FOR.plusMillis(500))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> this.api.tokenStatus(this.token).status() == 401);
+		assertThat(Duration.between(changed, Instant.now())).isLessThan(TokenStateQuery.REMEMBERED_FOR.plusMillis(500));
+		assertInvalid(this.api.tokenStatus(this.token));
+		assertThat(this.api.get("/token_status", "Authorization", "Bearer " + this.token).status()).isEqualTo(401);
 	}
 
 	@Nested
