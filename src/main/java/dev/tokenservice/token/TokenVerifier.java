@@ -47,8 +47,8 @@ public class TokenVerifier {
 	/**
 	 * The same decision for a client asking about a token ({@code /token_status},
 	 * {@code /introspect}), where the holder's state may come from a check of the last
-	 * second: changes made through this instance are honoured at once, others within
-	 * {@link TokenStateQuery#REMEMBERED_FOR}, as the design allows.
+	 * half-second: changes made through this instance are honoured at once, others within
+	 * {@link TokenStateQuery#REMEMBERED_FOR}.
 	 */
 	public Optional<VerifiedToken> check(String token) {
 		return counted(this.reader.read(token).flatMap((read) -> valid(read, this.state.recentUnrevokedHolder(read))));
