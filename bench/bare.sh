@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The HTTP stack's own ceiling on this machine, beside the service: a bare Spring Boot app
+# (bench/bare, a no-op GET, the same Spring Boot) and the service run side by side, and wrk
+# alternates between them, so both see the same machine. Prints requests/s and p99 for each run
+# and the medians, and the ratios of the service's token checks to the bare no-op.
+#
+# Usage: bench/bare.sh      (settings from the environment; all optional)
+#   BENCH_JDKS       java executables, space-separated (default: java, plus Temurin 25 when installed)
+#   BENCH_JAVA_OPTS  JVM options of both servers (default: -Xms128m -Xmx128m -XX:+UseSerialGC)
+#   BENCH_WARMUP     seconds of warm-up of each server (default 40)
+#   BENCH_DURATION   seconds of each measured run (default 10)
+#   BENCH_ROUNDS     rounds of alternating runs (default 3)
+#   BENCH_JAR        the service's jar (default: target/token-service-*.jar, built when missing)
+set -u -o pipefail
+
+BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$BENCH_DIR")"
+cd "$ROOT"
+WARMUP="${BENCH_WARMUP:-40}"
+DURATION="${BENCH_DURATION:-10}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+JAVA_OPTS_BENCH="${BENCH_JAVA_OPTS:--Xms128m -Xmx128m -XX:+UseSerialGC}"
+TEMURIN25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+
+log() { printf '[bare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+command -v wrk >/dev/null || die "wrk is needed (apt-get install -y wrk)"
+
+PIDS=()
+WORK="$(mktemp -d -t token-bare.XXXXXX)"
+cleanup() {
+	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+JAR="${BENCH_JAR:-$(ls target/token-service-*.jar 2>/dev/null | grep -v '\.original$' | head -n 1)}"
+if [ -z "$JAR" ] || [ ! -f "$JAR" ]; then
+	log "no jar: building it"
+	./mvnw -B -q package -DskipTests || die "the build failed"
+	JAR="$(ls target/token-service-*.jar | grep -v '\.original$' | head -n 1)"
+fi
+JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
+log "building bench/bare"
+./mvnw -B -q -f bench/bare/pom.xml package -DskipTests || die "the bare app did not build"
+BARE_JAR="$BENCH_DIR/bare/target/bare-1.jar"
+
+if [ -n "${BENCH_JDKS:-}" ]; then
+	read -r -a JDKS <<<"$BENCH_JDKS"
+else
+	JDKS=(java)
+	[ -x "$TEMURIN25" ] && JDKS+=("$TEMURIN25")
+fi
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+await_200() {
+	for _ in $(seq 900); do
+		[ "$(curl -s -o /dev/null --max-time 2 -w '%{http_code}' "$1")" = 200 ] && return 0
+		sleep 0.2
+	done
+	die "no 200 from $1"
+}
+# measure LABEL WRK-ARGS...: one run; appends "LABEL req/s p99-ms" to $WORK/runs.
+measure() {
+	local label="$1"
+	shift
+	wrk -t1 -c64 -d"${DURATION}s" --latency "$@" >"$WORK/wrk.txt" 2>&1 || { cat "$WORK/wrk.txt" >&2; die "wrk failed"; }
+	python3 - "$label" "$WORK/wrk.txt" >>"$WORK/runs" <<'EOF'
+import re, sys
+text = open(sys.argv[2]).read()
+rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)", text, re.M).groups()
+p99 = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", text))
+print(f"{sys.argv[1]} {rate:.0f} {p99:.2f} {errors}")
+EOF
+	log "$(tail -n 1 "$WORK/runs")"
+}
+
+for java in "${JDKS[@]}"; do
+	version="$("$java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '$1 ~ /^ *java\.version$/ {print $2}')"
+	log "=== $java ($version), $JAVA_OPTS_BENCH"
+	: >"$WORK/runs"
+	bare_port="$(free_port)"
+	# shellcheck disable=SC2086 # the JVM options are a list of words
+	"$java" $JAVA_OPTS_BENCH -jar "$BARE_JAR" --server.port="$bare_port" >"$WORK/bare.log" 2>&1 &
+	bare_pid=$!
+	PIDS+=("$bare_pid")
+	service_port="$(free_port)"
+	mkdir -p "$WORK/service"
+	# shellcheck disable=SC2086
+	(cd "$WORK/service" && exec env -u CONFIG_FILE -u DATABASE_URL -u JWT_SECRET "$java" $JAVA_OPTS_BENCH -jar "$JAR" \
+		--server.port="$service_port" --data.dir="$WORK/service/data" --limits.enabled=false \
+		--jwt.secret="bench-secret-$RANDOM-0123456789abcdef0123456789abcdef" --password.bcrypt_cost=4 \
+		>"$WORK/service.log" 2>&1 </dev/null) &
+	service_pid=$!
+	PIDS+=("$service_pid")
+	bare="http://127.0.0.1:$bare_port"
+	service="http://127.0.0.1:$service_port"
+	await_200 "$bare/noop"
+	await_200 "$service/actuator/health/readiness"
+	python3 "$BENCH_DIR/seed.py" "$service" 100 500 8 "bare$RANDOM" "$WORK" >/dev/null || die "seeding failed"
+	log "warm-up: $WARMUP s each"
+	wrk -t1 -c64 -d"${WARMUP}s" "$bare/noop" >/dev/null
+	wrk -t1 -c64 -d"${WARMUP}s" -s "$BENCH_DIR/wrk.lua" "$service" -- status_path "$WORK/tokens.txt" >/dev/null
+	for round in $(seq "$ROUNDS"); do
+		measure bare_noop "$bare/noop"
+		measure service_noop -s "$BENCH_DIR/wrk.lua" "$service" -- noop
+		measure service_status_path -s "$BENCH_DIR/wrk.lua" "$service" -- status_path "$WORK/tokens.txt"
+		measure service_status_bearer -s "$BENCH_DIR/wrk.lua" "$service" -- status_bearer "$WORK/tokens.txt"
+		log "round $round of $ROUNDS done"
+	done
+	kill "$bare_pid" "$service_pid"
+	wait "$bare_pid" "$service_pid" 2>/dev/null
+	PIDS=()
+	echo "== $java ($version), $JAVA_OPTS_BENCH, wrk -t1 -c64, $ROUNDS x $DURATION s alternating; medians:"
+	python3 - "$WORK/runs" <<'EOF'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    label, rate, p99, errors = line.split()
+    runs.setdefault(label, []).append((float(rate), float(p99), int(errors)))
+median = {label: (statistics.median(r for r, _, _ in v), statistics.median(p for _, p, _ in v), sum(e for _, _, e in v))
+          for label, v in runs.items()}
+print(f"{'run':<24} {'req/s':>9} {'p99 ms':>8} {'non-2xx':>8}")
+for label, (rate, p99, errors) in median.items():
+    print(f"{label:<24} {rate:>9,.0f} {p99:>8.2f} {errors:>8}")
+bare = median["bare_noop"][0]
+for label in ("service_noop", "service_status_path", "service_status_bearer"):
+    print(f"{label} / bare_noop: {median[label][0] / bare:.2f}")
+EOF
+done
