@@ -5,7 +5,7 @@
 # and the medians, and the ratios of the service's token checks to the bare no-op.
 #
 # Usage: bench/bare.sh      (settings from the environment; all optional)
-#   BENCH_JDKS       java executables, space-separated (default: java, plus Temurin 25 when installed)
+#   BENCH_JDKS       java executables, space-separated (default: as bench/run.sh)
 #   BENCH_JAVA_OPTS  JVM options of both servers (default: -Xms128m -Xmx128m -XX:+UseSerialGC)
 #   BENCH_WARMUP     seconds of warm-up of each server (default 40)
 #   BENCH_DURATION   seconds of each measured run (default 10)
@@ -20,11 +20,11 @@ WARMUP="${BENCH_WARMUP:-40}"
 DURATION="${BENCH_DURATION:-10}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 JAVA_OPTS_BENCH="${BENCH_JAVA_OPTS:--Xms128m -Xmx128m -XX:+UseSerialGC}"
-TEMURIN25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 
 log() { printf '[bare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
-command -v wrk >/dev/null || die "wrk is needed (apt-get install -y wrk)"
+# shellcheck source=bench/common.sh
+source "$BENCH_DIR/common.sh"
 
 PIDS=()
 WORK="$(mktemp -d -t token-bare.XXXXXX)"
@@ -35,27 +35,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-JAR="${BENCH_JAR:-$(ls target/token-service-*.jar 2>/dev/null | grep -v '\.original$' | head -n 1)}"
-if [ -z "$JAR" ] || [ ! -f "$JAR" ]; then
-	log "no jar: building it"
-	./mvnw -B -q package -DskipTests || die "the build failed"
-	JAR="$(ls target/token-service-*.jar | grep -v '\.original$' | head -n 1)"
-fi
-JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
+find_or_build_jar
+need_wrk
+pick_jdks
 log "building bench/bare"
 ./mvnw -B -q -f bench/bare/pom.xml package -DskipTests || die "the bare app did not build"
 BARE_JAR="$BENCH_DIR/bare/target/bare-1.jar"
 
-if [ -n "${BENCH_JDKS:-}" ]; then
-	read -r -a JDKS <<<"$BENCH_JDKS"
-else
-	JDKS=(java)
-	[ -x "$TEMURIN25" ] && JDKS+=("$TEMURIN25")
-fi
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 await_200() {
 	for _ in $(seq 900); do
 		[ "$(curl -s -o /dev/null --max-time 2 -w '%{http_code}' "$1")" = 200 ] && return 0
@@ -81,7 +67,7 @@ EOF
 }
 
 for java in "${JDKS[@]}"; do
-	version="$("$java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '$1 ~ /^ *java\.version$/ {print $2}')"
+	version="$(java_property "$java" java.version)"
 	log "=== $java ($version), $JAVA_OPTS_BENCH"
 	: >"$WORK/runs"
 	bare_port="$(free_port)"

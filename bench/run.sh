@@ -44,7 +44,6 @@ APP_ARGS="${BENCH_APP_ARGS:-}"
 TAG="${BENCH_TAG:+-$BENCH_TAG}"
 RESULTS="${BENCH_RESULTS:-$BENCH_DIR/results}"
 CORES="$(nproc)"
-TEMURIN25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
@@ -71,40 +70,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- 1. the jar and wrk -----------------------------------------------------------------------
-JAR="${BENCH_JAR:-$(ls target/token-service-*.jar 2>/dev/null | grep -v '\.original$' | head -n 1)}"
-if [ -z "$JAR" ] || [ ! -f "$JAR" ]; then
-	log "no jar: building it (./mvnw -B -q package -DskipTests)"
-	./mvnw -B -q package -DskipTests || die "the build failed"
-	JAR="$(ls target/token-service-*.jar | grep -v '\.original$' | head -n 1)"
-	[ -f "$JAR" ] || die "the build made no target/token-service-*.jar"
-fi
-JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
-
-if ! command -v wrk >/dev/null; then
-	log "installing wrk (Debian package)"
-	SUDO=""
-	[ "$(id -u)" != 0 ] && SUDO="sudo -n"
-	export DEBIAN_FRONTEND=noninteractive
-	$SUDO apt-get install -y -q wrk >/dev/null 2>&1 \
-		|| { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q wrk >/dev/null; } \
-		|| die "cannot install wrk: run 'apt-get install -y wrk' as root"
-fi
+# --- 1. the jar, wrk and the JDKs -----------------------------------------------------------
+# shellcheck source=bench/common.sh
+source "$BENCH_DIR/common.sh"
+find_or_build_jar
+need_wrk
+pick_jdks
 WRK_VERSION="$(wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}')"
 command -v curl >/dev/null || die "curl is needed"
 command -v python3 >/dev/null || die "python3 is needed"
-
-# --- the JDKs ---------------------------------------------------------------------------------
-if [ -n "${BENCH_JDKS:-}" ]; then
-	read -r -a JDKS <<<"$BENCH_JDKS"
-else
-	first="java"
-	[ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && first="$JAVA_HOME/bin/java"
-	JDKS=("$first")
-	if [ -x "$TEMURIN25" ] && [ "$(readlink -f "$(command -v "$first")")" != "$(readlink -f "$TEMURIN25")" ]; then
-		JDKS+=("$TEMURIN25")
-	fi
-fi
 
 mkdir -p "$RESULTS"
 STAMP="$(date -u +%Y-%m-%d-%H%M)"
@@ -115,9 +89,6 @@ MEM_TOTAL="$(awk '/^MemTotal/{printf "%.0f GB RAM", $2 / 1048576}' /proc/meminfo
 CLK_TCK="$(getconf CLK_TCK)"
 RESULT_FILES=()
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 status_of() { curl -s -o /dev/null --max-time 2 -w '%{http_code}' "$@"; }
 vm_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null; }
@@ -128,8 +99,8 @@ bench_one() {
 	local java="$1"
 	command -v "$java" >/dev/null || die "no java at $java"
 	local version vendor major label
-	version="$("$java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '$1 ~ /^ *java\.version$/ {print $2}')"
-	vendor="$("$java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '$1 ~ /^ *java\.vm\.vendor$/ {print $2}')"
+	version="$(java_property "$java" java.version)"
+	vendor="$(java_property "$java" java.vm.vendor)"
 	major="${version%%.*}"
 	label="jdk${major}"
 	local work
