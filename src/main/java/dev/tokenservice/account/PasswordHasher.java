@@ -3,6 +3,7 @@ package dev.tokenservice.account;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -45,7 +46,8 @@ class PasswordHasher {
 
 	private final PasswordEncoder configured;
 
-	private final String dummyHash;
+	/** Made beside the rest of the start-up rather than adding a hash's time to it. */
+	private final CompletableFuture<String> dummyHash;
 
 	private final Semaphore slots = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
 
@@ -57,7 +59,7 @@ class PasswordHasher {
 		this.argon2 = new Argon2PasswordEncoder(SALT_BYTES, HASH_BYTES, cost.parallelism(), cost.memoryKib(),
 				cost.iterations());
 		this.configured = (properties.algorithm() == PasswordProperties.Algorithm.ARGON2ID) ? this.argon2 : this.bcrypt;
-		this.dummyHash = this.configured.encode(UUID.randomUUID().toString());
+		this.dummyHash = CompletableFuture.supplyAsync(() -> this.configured.encode(UUID.randomUUID().toString()));
 		this.timeout = properties.hashingTimeout();
 	}
 
@@ -67,7 +69,7 @@ class PasswordHasher {
 
 	boolean matches(String password, @Nullable String storedHash) {
 		boolean hashable = fitsBcrypt(password);
-		String hash = (storedHash != null) ? storedHash : this.dummyHash;
+		String hash = (storedHash != null) ? storedHash : this.dummyHash.join();
 		boolean matched = inSlot(() -> encoderOf(hash).matches(hashable ? password : FILLER, hash));
 		return hashable && storedHash != null && matched;
 	}
