@@ -17,7 +17,7 @@ import json
 import math
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 MB = 1024.0
 
@@ -117,8 +117,43 @@ def log_problems(path):
     return found
 
 
+# The table's order: the ceilings, the checks, the BCrypt-bound runs, the starvation check.
+ORDER = ["noop", "liveness", "status_path", "status_bearer", "token_8", "token_32", "register_8",
+         "status_under_token", "token_background"]
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def merge_rounds(rows):
+    """One row per run name: the median of each measure over its rounds, errors summed."""
+    by_name = defaultdict(list)
+    for r in rows:
+        by_name[r["name"]].append(r)
+    merged = []
+    for same in by_name.values():
+        if len(same) == 1:
+            merged.append(same[0])
+            continue
+        row = dict(same[0])
+        for key in ("rps", "p50_ms", "p90_ms", "p99_ms", "max_ms"):
+            row[key] = median([r[key] for r in same])
+        cpus = [r["server_cpu"] for r in same if r["server_cpu"] is not None]
+        row["server_cpu"] = median(cpus) if cpus else None
+        for key in ("requests", "seconds", "non2xx", "socket_errors", "errors"):
+            row[key] = sum(r[key] for r in same)
+        row["statuses"] = dict(sum((Counter(r["statuses"]) for r in same), Counter()))
+        row["error_detail"] = dict(sum((Counter(r["error_detail"]) for r in same), Counter()))
+        row["rounds"] = [{"rps": r["rps"], "p99_ms": r["p99_ms"]} for r in same]
+        merged.append(row)
+    return sorted(merged, key=lambda r: ORDER.index(r["name"]) if r["name"] in ORDER else len(ORDER))
+
+
 def build(meta, runs):
-    rows = [summarise(r) for r in runs]
+    rows = merge_rounds([summarise(r) for r in runs])
     by = {r["name"]: r for r in rows}
     bcrypt = meta.get("bcrypt") or {}
     ceiling = num(bcrypt.get("ceiling_per_s"))
@@ -157,6 +192,11 @@ def table_lines(result):
         lines.append(f"| {r['endpoint']} | {r['conns']} | {fmt_rps(r['rps'])} | {fmt_ms(r['p50_ms'])} | "
                      f"{fmt_ms(r['p99_ms'])} | {fmt_errors(r)} | {cpu} |")
     lines.append("")
+    repeated = [r for r in result["runs"] if r.get("rounds")]
+    if repeated:
+        lines.append(f"- rows with several rounds show each measure's median; every round (requests/s at p99 ms): "
+                     + "; ".join(f"{r['endpoint']}: " + ", ".join(f"{fmt_rps(x['rps'])} at {fmt_ms(x['p99_ms'])}"
+                                                          for x in r["rounds"]) for r in repeated))
     bcrypt = meta.get("bcrypt") or {}
     if bcrypt:
         lines.append(f"- BCrypt ceiling (cost {bcrypt.get('cost')}): {bcrypt.get('single_thread_per_s')} matches/s on one "
@@ -202,7 +242,8 @@ def table_lines(result):
 def header(meta):
     return (f"{meta.get('jdk_label')} ({meta.get('java_version_line')}), {meta.get('cores')} cores "
             f"({meta.get('cpu')}), {meta.get('mem_total')}, Linux {meta.get('kernel')}, {meta.get('wrk_version')}; "
-            f"wrk 1 thread on loopback, {meta.get('warmup_s')} s warm-up, {meta.get('duration_s')} s per run; "
+            f"wrk 1 thread on loopback, {meta.get('warmup_s')} s warm-up, {meta.get('duration_s')} s per run, "
+            f"{meta.get('rounds', 1)} rounds of the CPU-bound runs; "
             f"{meta.get('date')}, commit {meta.get('commit')}")
 
 

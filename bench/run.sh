@@ -12,6 +12,7 @@
 #   BENCH_TAG          word added to the result file names, e.g. argon2id
 #   BENCH_WARMUP       seconds of warm-up of all endpoints together (default 30)
 #   BENCH_DURATION     seconds of each measured run (default 20)
+#   BENCH_ROUNDS       rounds of the token_status, no-op and starvation runs; medians reported (default 3)
 #   BENCH_USERS        users seeded (default 200)
 #   BENCH_TOKENS       tokens in the pool the token_status runs rotate through (default 1000)
 #   BENCH_SEED_CONCURRENCY  parallel requests while seeding (default 8)
@@ -32,6 +33,8 @@ cd "$ROOT"
 
 WARMUP="${BENCH_WARMUP:-30}"
 DURATION="${BENCH_DURATION:-20}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+ROUND=1
 USERS="${BENCH_USERS:-200}"
 TOKENS="${BENCH_TOKENS:-1000}"
 SEED_CONCURRENCY="${BENCH_SEED_CONCURRENCY:-8}"
@@ -123,9 +126,10 @@ bench_one() {
 	put wrk_version "$WRK_VERSION"
 	put warmup_s "$WARMUP"
 	put duration_s "$DURATION"
+	put rounds "$ROUNDS"
 	put date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	put commit "$COMMIT"
-	put command "BENCH_JDKS=\"$java\" BENCH_JAVA_OPTS=\"$JAVA_OPTS_BENCH\"${APP_ARGS:+ BENCH_APP_ARGS=\"$APP_ARGS\"} BENCH_WARMUP=$WARMUP BENCH_DURATION=$DURATION BENCH_USERS=$USERS BENCH_TOKENS=$TOKENS bench/run.sh"
+	put command "BENCH_JDKS=\"$java\" BENCH_JAVA_OPTS=\"$JAVA_OPTS_BENCH\"${APP_ARGS:+ BENCH_APP_ARGS=\"$APP_ARGS\"} BENCH_WARMUP=$WARMUP BENCH_DURATION=$DURATION BENCH_ROUNDS=$ROUNDS BENCH_USERS=$USERS BENCH_TOKENS=$TOKENS bench/run.sh"
 	log "=== $label: $java ($version, $vendor), $JAVA_OPTS_BENCH"
 
 	# --- 5. the BCrypt ceiling, on an idle machine before the server starts ---------------------
@@ -230,7 +234,7 @@ bench_one() {
 	# wrk_run NAME ENDPOINT CONNS SECONDS MODE [ARG]: one measured run, appended to runs.jsonl.
 	wrk_run() {
 		local name="$1" endpoint="$2" conns="$3" seconds="$4" mode="$5" arg="${6:-}"
-		local before after out="$work/out/$name.txt"
+		local before after out="$work/out/$name-$ROUND.txt"
 		before="$(cpu_ticks "$SERVER_PID")"
 		wrk -t1 -c"$conns" -d"${seconds}s" --timeout "$WRK_TIMEOUT" -s "$BENCH_DIR/wrk.lua" "$base" -- "$mode" $arg \
 			>"$out" 2>&1
@@ -244,8 +248,8 @@ bench_one() {
 		fi
 		local cpu="null"
 		[ -n "$before" ] && [ -n "$after" ] && cpu="$(awk -v a="$before" -v b="$after" -v t="$CLK_TCK" 'BEGIN {printf "%.2f", (b - a) / t}')"
-		printf '{"name":"%s","endpoint":"%s","conns":%s,"server_cpu_s":%s,"wrk":%s}\n' \
-			"$name" "$endpoint" "$conns" "$cpu" "$json" >>"$runs"
+		printf '{"name":"%s","round":%s,"endpoint":"%s","conns":%s,"server_cpu_s":%s,"wrk":%s}\n' \
+			"$name" "$ROUND" "$endpoint" "$conns" "$cpu" "$json" >>"$runs"
 		log "$(printf '%-46s %3s conns: %s' "$endpoint" "$conns" \
 			"$(python3 -c 'import json,sys; w=json.loads(sys.argv[1]); e=w["errors"]; print("%.1f req/s, p50 %.2f ms, p99 %.2f ms, errors %d" % (w["requests"]/(w["duration_us"]/1e6), w["latency_us"]["p50"]/1e3, w["latency_us"]["p99"]/1e3, sum(e.values())), w["statuses"] or "")' "$json")")"
 	}
@@ -254,6 +258,21 @@ bench_one() {
 		wrk -t1 -c"$2" -d"${1}s" --timeout "$WRK_TIMEOUT" -s "$BENCH_DIR/wrk.lua" "$base" -- "$3" "$4" >"$5" 2>&1 &
 		LAST_BG=$!
 		BACKGROUND_PIDS+=("$LAST_BG")
+	}
+
+	# The starvation check: token_status while a second wrk keeps /token saturated.
+	starvation_run() {
+		local bg_out="$work/out/token_background-$ROUND.txt" bg bg_json
+		wrk_background $((DURATION + 4)) 32 token "$work/users.txt" "$bg_out"
+		bg="$LAST_BG"
+		sleep 2
+		wrk_run status_under_token "GET /token_status/{token} while /token saturated" 64 "$DURATION" status_path "$work/tokens.txt"
+		wait "$bg"
+		BACKGROUND_PIDS=()
+		bg_json="$(sed -n 's/^BENCH_JSON //p' "$bg_out" | tail -n 1)"
+		[ -n "$bg_json" ] || { cat "$bg_out" >&2; die "the background wrk on /token failed"; }
+		printf '{"name":"token_background","round":%s,"endpoint":"POST /token (the saturating load)","conns":32,"server_cpu_s":null,"wrk":%s}\n' \
+			"$ROUND" "$bg_json" >>"$runs"
 	}
 
 	# --- 4. warm-up: every measured path at once, so the JIT sees them all ---------------------
@@ -270,36 +289,29 @@ bench_one() {
 	log "warm-up done: $(cat "$work"/out/warm-*.txt | sed -n 's/^BENCH_JSON //p' | python3 -c 'import json,sys; r=[json.loads(l) for l in sys.stdin]; print("%d requests, %d errors" % (sum(x["requests"] for x in r), sum(sum(x["errors"].values()) for x in r)))')"
 	sleep 2
 
-	# --- 4. the measured runs -------------------------------------------------------------------
-	wrk_run noop "OPTIONS /token_status (no-op)" 64 "$DURATION" noop
-	sleep 1
+	# --- 5. the measured runs -------------------------------------------------------------------
+	# The CPU-bound runs vary most (the JIT is still at work after the warm-up on two cores), so
+	# they are repeated in rounds and the report gives each one's median; the BCrypt-bound ones,
+	# which the ceiling fixes, run once.
+	for ROUND in $(seq "$ROUNDS"); do
+		log "round $ROUND of $ROUNDS"
+		wrk_run noop "OPTIONS /token_status (no-op)" 64 "$DURATION" noop
+		sleep 1
+		wrk_run status_path "GET /token_status/{token}" 64 "$DURATION" status_path "$work/tokens.txt"
+		sleep 1
+		wrk_run status_bearer "GET /token_status (Bearer)" 64 "$DURATION" status_bearer "$work/tokens.txt"
+		sleep 1
+		starvation_run
+		sleep 2
+	done
+	ROUND=1
 	wrk_run liveness "GET /actuator/health/liveness" 64 "$DURATION" liveness
-	sleep 1
-	wrk_run status_path "GET /token_status/{token}" 64 "$DURATION" status_path "$work/tokens.txt"
-	sleep 1
-	wrk_run status_bearer "GET /token_status (Bearer)" 64 "$DURATION" status_bearer "$work/tokens.txt"
 	sleep 1
 	wrk_run token_8 "POST /token" 8 "$DURATION" token "$work/users.txt"
 	sleep 2
 	wrk_run token_32 "POST /token" 32 "$DURATION" token "$work/users.txt"
 	sleep 3
 	wrk_run register_8 "POST /register-user" 8 "$DURATION" register "reg$RANDOM"
-	sleep 2
-	# The starvation check: token_status while a second wrk keeps /token saturated.
-	local bg_out="$work/out/token_background.txt" bg_before bg_after
-	bg_before="$(cpu_ticks "$SERVER_PID")"
-	wrk_background $((DURATION + 4)) 32 token "$work/users.txt" "$bg_out"
-	local bg="$LAST_BG"
-	sleep 2
-	wrk_run status_under_token "GET /token_status/{token} while /token saturated" 64 "$DURATION" status_path "$work/tokens.txt"
-	wait "$bg"
-	bg_after="$(cpu_ticks "$SERVER_PID")"
-	BACKGROUND_PIDS=()
-	local bg_json
-	bg_json="$(sed -n 's/^BENCH_JSON //p' "$bg_out" | tail -n 1)"
-	[ -n "$bg_json" ] || { cat "$bg_out" >&2; die "the background wrk on /token failed"; }
-	printf '{"name":"token_background","endpoint":"POST /token (the saturating load)","conns":32,"server_cpu_s":null,"wrk":%s}\n' \
-		"$bg_json" >>"$runs"
 
 	# --- 6. after load: RSS, the server's own count of responses, stop --------------------------
 	sleep 2
