@@ -26,14 +26,7 @@ die() { log "FAILED: $*"; exit 1; }
 # shellcheck source=bench/common.sh
 source "$BENCH_DIR/common.sh"
 
-PIDS=()
-WORK="$(mktemp -d -t token-bare.XXXXXX)"
-cleanup() {
-	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+start_work bare
 
 find_or_build_jar
 need_wrk
@@ -41,30 +34,6 @@ pick_jdks
 log "building bench/bare"
 ./mvnw -B -q -f bench/bare/pom.xml package -DskipTests || die "the bare app did not build"
 BARE_JAR="$BENCH_DIR/bare/target/bare-1.jar"
-
-await_200() {
-	for _ in $(seq 900); do
-		[ "$(curl -s -o /dev/null --max-time 2 -w '%{http_code}' "$1")" = 200 ] && return 0
-		sleep 0.2
-	done
-	die "no 200 from $1"
-}
-# measure LABEL WRK-ARGS...: one run; appends "LABEL req/s p99-ms" to $WORK/runs.
-measure() {
-	local label="$1"
-	shift
-	wrk -t1 -c64 -d"${DURATION}s" --latency "$@" >"$WORK/wrk.txt" 2>&1 || { cat "$WORK/wrk.txt" >&2; die "wrk failed"; }
-	python3 - "$label" "$WORK/wrk.txt" >>"$WORK/runs" <<'EOF'
-import re, sys
-text = open(sys.argv[2]).read()
-rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)", text, re.M).groups()
-p99 = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", text))
-print(f"{sys.argv[1]} {rate:.0f} {p99:.2f} {errors}")
-EOF
-	log "$(tail -n 1 "$WORK/runs")"
-}
 
 for java in "${JDKS[@]}"; do
 	version="$(java_property "$java" java.version)"
@@ -93,29 +62,15 @@ for java in "${JDKS[@]}"; do
 	wrk -t1 -c64 -d"${WARMUP}s" "$bare/noop" >/dev/null
 	wrk -t1 -c64 -d"${WARMUP}s" -s "$BENCH_DIR/wrk.lua" "$service" -- status_path "$WORK/tokens.txt" >/dev/null
 	for round in $(seq "$ROUNDS"); do
-		measure bare_noop "$bare/noop"
-		measure service_noop -s "$BENCH_DIR/wrk.lua" "$service" -- noop
-		measure service_status_path -s "$BENCH_DIR/wrk.lua" "$service" -- status_path "$WORK/tokens.txt"
-		measure service_status_bearer -s "$BENCH_DIR/wrk.lua" "$service" -- status_bearer "$WORK/tokens.txt"
+		measure bare_noop 64 "$bare/noop"
+		measure service_noop 64 -s "$BENCH_DIR/wrk.lua" "$service" -- noop
+		measure service_status_path 64 -s "$BENCH_DIR/wrk.lua" "$service" -- status_path "$WORK/tokens.txt"
+		measure service_status_bearer 64 -s "$BENCH_DIR/wrk.lua" "$service" -- status_bearer "$WORK/tokens.txt"
 		log "round $round of $ROUNDS done"
 	done
 	kill "$bare_pid" "$service_pid"
 	wait "$bare_pid" "$service_pid" 2>/dev/null
 	PIDS=()
 	echo "== $java ($version), $JAVA_OPTS_BENCH, wrk -t1 -c64, $ROUNDS x $DURATION s alternating; medians:"
-	python3 - "$WORK/runs" <<'EOF'
-import statistics, sys
-runs = {}
-for line in open(sys.argv[1]):
-    label, rate, p99, errors = line.split()
-    runs.setdefault(label, []).append((float(rate), float(p99), int(errors)))
-median = {label: (statistics.median(r for r, _, _ in v), statistics.median(p for _, p, _ in v), sum(e for _, _, e in v))
-          for label, v in runs.items()}
-print(f"{'run':<24} {'req/s':>9} {'p99 ms':>8} {'non-2xx':>8}")
-for label, (rate, p99, errors) in median.items():
-    print(f"{label:<24} {rate:>9,.0f} {p99:>8.2f} {errors:>8}")
-bare = median["bare_noop"][0]
-for label in ("service_noop", "service_status_path", "service_status_bearer"):
-    print(f"{label} / bare_noop: {median[label][0] / bare:.2f}")
-EOF
+	print_medians service_noop/bare_noop service_status_path/bare_noop service_status_bearer/bare_noop
 done

@@ -1,5 +1,7 @@
-# What bench/run.sh and bench/bare.sh share; sourced after they set ROOT and define log and die.
-# Both read BENCH_JAR and BENCH_JDKS the same way.
+# What the bench scripts share; sourced after they set ROOT and define log and die. They read
+# BENCH_JAR and BENCH_JDKS the same way. measure and print_medians are for the scripts that
+# alternate wrk between servers running side by side (bare.sh, keycloak.sh): they use WORK and
+# DURATION.
 
 TEMURIN25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 
@@ -49,4 +51,60 @@ java_property() {
 
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_work NAME: sets WORK to a new temporary directory, removed on exit after every server
+# whose pid is in PIDS is stopped.
+start_work() {
+	PIDS=()
+	WORK="$(mktemp -d -t "token-$1.XXXXXX")"
+	trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+}
+
+# await_200 URL: waits up to three minutes for a 200 from URL.
+await_200() {
+	for _ in $(seq 900); do
+		[ "$(curl -s -o /dev/null --max-time 2 -w '%{http_code}' "$1")" = 200 ] && return 0
+		sleep 0.2
+	done
+	die "no 200 from $1"
+}
+
+# measure LABEL CONNS WRK-ARGS...: one wrk run of DURATION seconds; appends
+# "LABEL req/s p99-ms non-2xx" to $WORK/runs.
+measure() {
+	local label="$1" conns="$2"
+	shift 2
+	wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 15s --latency "$@" >"$WORK/wrk.txt" 2>&1 \
+		|| { cat "$WORK/wrk.txt" >&2; die "wrk failed"; }
+	python3 - "$label" "$WORK/wrk.txt" >>"$WORK/runs" <<'EOF'
+import re, sys
+text = open(sys.argv[2]).read()
+rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)", text, re.M).groups()
+p99 = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", text))
+print(f"{sys.argv[1]} {rate:.1f} {p99:.2f} {errors}")
+EOF
+	log "$(tail -n 1 "$WORK/runs")"
+}
+
+# print_medians [NUMERATOR/DENOMINATOR...]: every label's median requests/s and p99 over its runs
+# in $WORK/runs, then the ratio of the two labels' median requests/s for each pair given.
+print_medians() {
+	python3 - "$WORK/runs" "$@" <<'EOF'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    label, rate, p99, errors = line.split()
+    runs.setdefault(label, []).append((float(rate), float(p99), int(errors)))
+median = {label: (statistics.median(r for r, _, _ in v), statistics.median(p for _, p, _ in v), sum(e for _, _, e in v))
+          for label, v in runs.items()}
+print(f"{'run':<28} {'req/s':>9} {'p99 ms':>9} {'non-2xx':>8}  every run (req/s)")
+for label, (rate, p99, errors) in median.items():
+    print(f"{label:<28} {rate:>9,.1f} {p99:>9.2f} {errors:>8}  " + ", ".join(f"{r:,.1f}" for r, _, _ in runs[label]))
+for pair in sys.argv[2:]:
+    numerator, denominator = pair.split("/")
+    print(f"{numerator} / {denominator}: {median[numerator][0] / median[denominator][0]:.2f}")
+EOF
 }

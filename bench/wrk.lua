@@ -9,6 +9,10 @@
 -- status_bearer GET /token_status, Authorization: Bearer  file of tokens, one a line
 -- token         POST /token (JSON)                        file of "username password" lines
 -- register      POST /register-user (JSON)                prefix that makes the usernames unique
+-- introspect    POST PATH, form token=..., RFC 7662       file of tokens, the Authorization header, PATH
+--               (the service's /introspect or Keycloak's)
+-- kc_login      POST Keycloak's token endpoint, password grant   file of "username password" lines,
+--               (realm "bench", client "bench")                  the client secret
 --
 -- Requests are built once in init() and only looked up in request(), so every mode costs wrk
 -- the same little work per request (the no-op ceiling included). The BCrypt-bound modes (token,
@@ -23,6 +27,7 @@ function setup(thread)
 	thread:set("tid", #threads)
 end
 
+local FORM = "application/x-www-form-urlencoded"
 local requests = {}
 local next_index = 1
 local mode
@@ -65,6 +70,19 @@ function init(args)
 		end
 	elseif mode == "register" then
 		prefix = (args[2] or "bench") .. "-t" .. tostring(tid or 1) .. "-"
+	elseif mode == "introspect" then
+		local headers = { Authorization = args[3], ["Content-Type"] = FORM }
+		for _, token in ipairs(lines(args[2])) do
+			requests[#requests + 1] = wrk.format("POST", args[4], headers, "token=" .. token)
+		end
+	elseif mode == "kc_login" then
+		for _, line in ipairs(lines(args[2])) do
+			local username, password = line:match("^(%S+)%s+(%S+)$")
+			local body = string.format("grant_type=password&client_id=bench&client_secret=%s&username=%s&password=%s",
+				args[3], username, password)
+			requests[#requests + 1] = wrk.format("POST", "/realms/bench/protocol/openid-connect/token",
+				{ ["Content-Type"] = FORM }, body)
+		end
 	else
 		error("unknown mode " .. tostring(mode))
 	end
@@ -72,7 +90,7 @@ function init(args)
 	if #requests > 0 then
 		next_index = ((tid or 1) - 1) * 7919 % #requests + 1
 	end
-	if mode ~= "token" and mode ~= "register" then
+	if mode ~= "token" and mode ~= "register" and mode ~= "kc_login" then
 		response = nil
 	end
 end
