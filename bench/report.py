@@ -242,7 +242,7 @@ def table_lines(result):
 def header(meta):
     return (f"{meta.get('jdk_label')} ({meta.get('java_version_line')}), {meta.get('cores')} cores "
             f"({meta.get('cpu')}), {meta.get('mem_total')}, Linux {meta.get('kernel')}, {meta.get('wrk_version')}; "
-            f"wrk 1 thread on loopback, {meta.get('warmup_s')} s warm-up, {meta.get('duration_s')} s per run, "
+            f"wrk 1 thread on loopback, 10 + {meta.get('warmup_s')} s warm-up, {meta.get('duration_s')} s per run, "
             f"{meta.get('rounds', 1)} rounds of the CPU-bound runs; "
             f"{meta.get('date')}, commit {meta.get('commit')}")
 
@@ -321,7 +321,7 @@ def chart(results, path):
                f'latency per endpoint</text>')
     out.append(f'<text x="12" y="40" fill="#555">{html.escape(str(first.get("cores")))} cores '
                f'({html.escape(str(first.get("cpu")))}), wrk 1 thread, loopback, '
-               f'{html.escape(str(first.get("duration_s")))} s per run after {html.escape(str(first.get("warmup_s")))} '
+               f'{html.escape(str(first.get("duration_s")))} s per run after 10 + {html.escape(str(first.get("warmup_s")))} '
                f's warm-up; {html.escape(str(first.get("date")))}; log scales</text>')
     for i, result in enumerate(results):
         x = 12 + i * 230

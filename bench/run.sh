@@ -10,7 +10,7 @@
 #   BENCH_JAVA_OPTS    JVM options of the server (default: -Xms128m -Xmx128m -XX:+UseSerialGC, as documented)
 #   BENCH_APP_ARGS     extra arguments of the service, e.g. --password.algorithm=argon2id
 #   BENCH_TAG          word added to the result file names, e.g. argon2id
-#   BENCH_WARMUP       seconds of warm-up of all endpoints together (default 30)
+#   BENCH_WARMUP       seconds of warm-up of the CPU-bound endpoints, after 10 s of all together (default 30)
 #   BENCH_DURATION     seconds of each measured run (default 20)
 #   BENCH_ROUNDS       rounds of the token_status, no-op and starvation runs; medians reported (default 3)
 #   BENCH_USERS        users seeded (default 200)
@@ -275,15 +275,19 @@ bench_one() {
 			"$ROUND" "$bg_json" >>"$runs"
 	}
 
-	# --- 4. warm-up: every measured path at once, so the JIT sees them all ---------------------
-	log "warm-up: ${WARMUP} s of all endpoints together"
-	local warm=()
-	wrk_background "$WARMUP" 4 noop "" "$work/out/warm-noop.txt"; warm+=("$LAST_BG")
-	wrk_background "$WARMUP" 4 liveness "" "$work/out/warm-liveness.txt"; warm+=("$LAST_BG")
-	wrk_background "$WARMUP" 24 status_path "$work/tokens.txt" "$work/out/warm-path.txt"; warm+=("$LAST_BG")
-	wrk_background "$WARMUP" 24 status_bearer "$work/tokens.txt" "$work/out/warm-bearer.txt"; warm+=("$LAST_BG")
-	wrk_background "$WARMUP" 8 token "$work/users.txt" "$work/out/warm-token.txt"; warm+=("$LAST_BG")
-	wrk_background "$WARMUP" 2 register "warm$RANDOM" "$work/out/warm-register.txt"; warm+=("$LAST_BG")
+	# --- 4. warm-up -----------------------------------------------------------------------------
+	# Every measured endpoint for 10 s, so the JIT sees them all, then the CPU-bound ones alone for
+	# BENCH_WARMUP seconds: beside the logins' hashing they would get a third of the CPU and still be
+	# compiling in the measured runs.
+	local warm=() hashing_seconds=10
+	local cpu_seconds=$((hashing_seconds + WARMUP))
+	log "warm-up: ${hashing_seconds} s of all endpoints together, then ${WARMUP} s of the CPU-bound ones"
+	wrk_background "$hashing_seconds" 8 token "$work/users.txt" "$work/out/warm-token.txt"; warm+=("$LAST_BG")
+	wrk_background "$hashing_seconds" 2 register "warm$RANDOM" "$work/out/warm-register.txt"; warm+=("$LAST_BG")
+	wrk_background "$cpu_seconds" 4 noop "" "$work/out/warm-noop.txt"; warm+=("$LAST_BG")
+	wrk_background "$cpu_seconds" 4 liveness "" "$work/out/warm-liveness.txt"; warm+=("$LAST_BG")
+	wrk_background "$cpu_seconds" 28 status_path "$work/tokens.txt" "$work/out/warm-path.txt"; warm+=("$LAST_BG")
+	wrk_background "$cpu_seconds" 28 status_bearer "$work/tokens.txt" "$work/out/warm-bearer.txt"; warm+=("$LAST_BG")
 	for pid in "${warm[@]}"; do wait "$pid"; done
 	BACKGROUND_PIDS=()
 	log "warm-up done: $(cat "$work"/out/warm-*.txt | sed -n 's/^BENCH_JSON //p' | python3 -c 'import json,sys; r=[json.loads(l) for l in sys.stdin]; print("%d requests, %d errors" % (sum(x["requests"] for x in r), sum(sum(x["errors"].values()) for x in r)))')"
