@@ -44,19 +44,11 @@ for java in "${JDKS[@]}"; do
 	"$java" $JAVA_OPTS_BENCH -jar "$BARE_JAR" --server.port="$bare_port" >"$WORK/bare.log" 2>&1 &
 	bare_pid=$!
 	PIDS+=("$bare_pid")
-	service_port="$(free_port)"
-	mkdir -p "$WORK/service"
-	# shellcheck disable=SC2086
-	(cd "$WORK/service" && exec env -u CONFIG_FILE -u DATABASE_URL -u JWT_SECRET "$java" $JAVA_OPTS_BENCH -jar "$JAR" \
-		--server.port="$service_port" --data.dir="$WORK/service/data" --limits.enabled=false \
-		--jwt.secret="bench-secret-$RANDOM-0123456789abcdef0123456789abcdef" --password.bcrypt_cost=4 \
-		>"$WORK/service.log" 2>&1 </dev/null) &
-	service_pid=$!
-	PIDS+=("$service_pid")
 	bare="http://127.0.0.1:$bare_port"
-	service="http://127.0.0.1:$service_port"
 	await_200 "$bare/noop"
-	await_200 "$service/actuator/health/readiness"
+	start_service "$java" service --password.bcrypt_cost=4
+	service="$SERVICE"
+	service_pid="$SERVICE_PID"
 	python3 "$BENCH_DIR/seed.py" "$service" 100 500 8 "bare$RANDOM" "$WORK" >/dev/null || die "seeding failed"
 	log "warm-up: $WARMUP s each"
 	wrk -t1 -c64 -d"${WARMUP}s" "$bare/noop" >/dev/null

@@ -49,6 +49,10 @@ java_property() {
 	"$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' -v name="$2" '$1 ~ "^ *" name "$" {print $2}'
 }
 
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# vm_kb PID FIELD: a /proc/PID/status figure in kB, e.g. VmRSS.
+vm_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null; }
+
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -59,6 +63,25 @@ start_work() {
 	PIDS=()
 	WORK="$(mktemp -d -t "token-$1.XXXXXX")"
 	trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+}
+
+# start_service JAVA NAME ARGS...: starts the service's jar in WORK/NAME with a fresh data
+# directory, the JVM options of JAVA_OPTS_BENCH, no config.yml and none of the variables the
+# configuration reads; sets SERVICE (its URL) and SERVICE_PID (added to PIDS); waits until ready.
+start_service() {
+	local java="$1" name="$2" port
+	shift 2
+	port="$(free_port)"
+	mkdir -p "$WORK/$name"
+	# shellcheck disable=SC2086 # the JVM options are a list of words
+	(cd "$WORK/$name" && exec env -u CONFIG_FILE -u DATABASE_URL -u JWT_SECRET "$java" $JAVA_OPTS_BENCH -jar "$JAR" \
+		--server.port="$port" --data.dir="$WORK/$name/data" --limits.enabled=false \
+		--jwt.secret="bench-secret-$RANDOM-0123456789abcdef0123456789abcdef" "$@" \
+		>"$WORK/$name.log" 2>&1 </dev/null) &
+	SERVICE_PID=$!
+	PIDS+=("$SERVICE_PID")
+	SERVICE="http://127.0.0.1:$port"
+	await_200 "$SERVICE/actuator/health/readiness"
 }
 
 # await_200 URL: waits up to three minutes for a 200 from URL.

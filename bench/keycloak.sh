@@ -49,8 +49,7 @@ fi
 unzip -q "$ZIP" -d "$WORK" || die "could not unpack $ZIP"
 KC_HOME="$WORK/keycloak-$VERSION"
 
-now_ms() { date +%s%3N; }
-rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+rss_mb() { echo $(($(vm_kb "$1" VmRSS) / 1024)); }
 # Keycloak's JVM: kc.sh starts it with its own pid in -Dkc.script.pid.
 kc_jvm() { pgrep -n -f -- "-Dkc.script.pid=$KC_PID " || echo "$KC_PID"; }
 admin_password="Bench-Admin-$RANDOM-$RANDOM"
@@ -83,34 +82,26 @@ wait "$KC_PID" 2>/dev/null
 start_keycloak 2
 kc_rss_idle="$(rss_mb "$(kc_jvm)")"
 
-service_port="$(free_port)"
-service="http://127.0.0.1:$service_port"
-mkdir -p "$WORK/service"
-# shellcheck disable=SC2086 # the JVM options are a list of words
-(cd "$WORK/service" && exec env -u CONFIG_FILE -u DATABASE_URL -u JWT_SECRET "$TEMURIN25" $JAVA_OPTS_BENCH -jar "$JAR" \
-	--server.port="$service_port" --data.dir="$WORK/service/data" --limits.enabled=false \
-	--jwt.secret="bench-secret-$RANDOM-0123456789abcdef0123456789abcdef" \
-	--introspection.clients[0].id=bench --introspection.clients[0].secret="$client_secret" \
-	>"$WORK/service.log" 2>&1 </dev/null) &
-service_pid=$!
-PIDS+=("$service_pid")
-await_200 "$service/actuator/health/readiness"
+start_service "$TEMURIN25" service \
+	--introspection.clients[0].id=bench --introspection.clients[0].secret="$client_secret"
+service="$SERVICE"
+service_pid="$SERVICE_PID"
 service_rss_idle="$(rss_mb "$service_pid")"
 
 log "seeding $USERS users and $TOKENS tokens on each"
 python3 "$BENCH_DIR/keycloak_seed.py" "$kc" "$admin_password" "$client_secret" "$USERS" "$TOKENS" 8 "$WORK" >/dev/null \
 	|| die "seeding Keycloak failed (log: $WORK/keycloak-2.log)"
 python3 "$BENCH_DIR/seed.py" "$service" "$USERS" "$TOKENS" 8 "kc$RANDOM" "$WORK" >/dev/null || die "seeding the service failed"
-kc_introspect=(-s "$BENCH_DIR/wrk.lua" "$kc" -- introspect "$WORK/kc-tokens.txt" "$basic"
-	/realms/bench/protocol/openid-connect/token/introspect)
+kc_introspect_path=/realms/bench/protocol/openid-connect/token/introspect
+kc_introspect=(-s "$BENCH_DIR/wrk.lua" "$kc" -- introspect "$WORK/kc-tokens.txt" "$basic" "$kc_introspect_path")
 service_introspect=(-s "$BENCH_DIR/wrk.lua" "$service" -- introspect "$WORK/tokens.txt" "$basic" /introspect)
 # A 200 from introspection can still say "not active": both must say active before anything counts.
-for target in "$kc/realms/bench/protocol/openid-connect/token/introspect $WORK/kc-tokens.txt" \
-	"$service/introspect $WORK/tokens.txt"; do
-	read -r url tokens <<<"$target"
-	curl -s -H "Authorization: $basic" --data-urlencode "token=$(head -n 1 "$tokens")" "$url" | grep -q '"active":true' \
-		|| die "introspection at $url did not answer active:true"
-done
+expect_active() {
+	curl -s -H "Authorization: $basic" --data-urlencode "token=$(head -n 1 "$2")" "$1" | grep -q '"active":true' \
+		|| die "introspection at $1 did not answer active:true"
+}
+expect_active "$kc$kc_introspect_path" "$WORK/kc-tokens.txt"
+expect_active "$service/introspect" "$WORK/tokens.txt"
 
 log "warm-up: $WARMUP s each, logins 10 s each"
 wrk -t1 -c64 -d"${WARMUP}s" "${kc_introspect[@]}" >/dev/null

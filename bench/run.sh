@@ -92,9 +92,7 @@ MEM_TOTAL="$(awk '/^MemTotal/{printf "%.0f GB RAM", $2 / 1048576}' /proc/meminfo
 CLK_TCK="$(getconf CLK_TCK)"
 RESULT_FILES=()
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 status_of() { curl -s -o /dev/null --max-time 2 -w '%{http_code}' "$@"; }
-vm_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null; }
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}'; }
 
 # bench_one JAVA: the whole run on one JDK.
