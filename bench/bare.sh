@@ -6,7 +6,7 @@
 #
 # Usage: bench/bare.sh      (settings from the environment; all optional)
 #   BENCH_JDKS       java executables, space-separated (default: as bench/run.sh)
-#   BENCH_JAVA_OPTS  JVM options of both servers (default: -Xms128m -Xmx128m -XX:+UseSerialGC)
+#   BENCH_JAVA_OPTS  JVM options of both servers (default: the documented ones, DOCUMENTED_JAVA_OPTS in common.sh)
 #   BENCH_WARMUP     seconds of warm-up of each server (default 40)
 #   BENCH_DURATION   seconds of each measured run (default 10)
 #   BENCH_ROUNDS     rounds of alternating runs (default 3)
@@ -19,7 +19,6 @@ cd "$ROOT"
 WARMUP="${BENCH_WARMUP:-40}"
 DURATION="${BENCH_DURATION:-10}"
 ROUNDS="${BENCH_ROUNDS:-3}"
-JAVA_OPTS_BENCH="${BENCH_JAVA_OPTS:--Xms128m -Xmx128m -XX:+UseSerialGC}"
 
 log() { printf '[bare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }

@@ -5,6 +5,10 @@
 
 TEMURIN25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 
+# The service's JVM options as the README and the Dockerfile document them.
+DOCUMENTED_JAVA_OPTS="-Xms128m -Xmx128m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000"
+JAVA_OPTS_BENCH="${BENCH_JAVA_OPTS:-$DOCUMENTED_JAVA_OPTS}"
+
 # Sets JAR to the service's jar (BENCH_JAR, or target/token-service-*.jar, built when missing),
 # as an absolute path.
 find_or_build_jar() {

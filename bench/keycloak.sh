@@ -8,7 +8,7 @@
 # Usage: bench/keycloak.sh    (settings from the environment; all optional)
 #   KEYCLOAK_VERSION  default 26.7.3; its distribution comes from Maven Central
 #                     (org.keycloak:keycloak-quarkus-dist, zip) into target/keycloak/ once
-#   BENCH_JAVA_OPTS   the service's JVM options (default -Xms128m -Xmx128m -XX:+UseSerialGC);
+#   BENCH_JAVA_OPTS   the service's JVM options (default: the documented ones, DOCUMENTED_JAVA_OPTS in common.sh);
 #                     Keycloak runs with its own defaults, as its users run it
 #   BENCH_WARMUP      seconds of warm-up of each server (default 60)
 #   BENCH_DURATION    seconds of each measured run (default 15)
@@ -28,7 +28,6 @@ DURATION="${BENCH_DURATION:-15}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 USERS="${BENCH_USERS:-100}"
 TOKENS="${BENCH_TOKENS:-500}"
-JAVA_OPTS_BENCH="${BENCH_JAVA_OPTS:--Xms128m -Xmx128m -XX:+UseSerialGC}"
 
 log() { printf '[keycloak %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }

@@ -7,7 +7,7 @@
 # Usage: bench/run.sh            (everything from the environment; all optional)
 #   BENCH_JDKS         java executables to run on, space-separated (default: $JAVA_HOME/bin/java or
 #                      java, plus /usr/lib/jvm/temurin-25-jdk-amd64/bin/java when it exists)
-#   BENCH_JAVA_OPTS    JVM options of the server (default: -Xms128m -Xmx128m -XX:+UseSerialGC, as documented)
+#   BENCH_JAVA_OPTS    JVM options of the server (default: the documented ones, DOCUMENTED_JAVA_OPTS in common.sh)
 #   BENCH_APP_ARGS     extra arguments of the service, e.g. --password.algorithm=argon2id
 #   BENCH_TAG          word added to the result file names, e.g. argon2id
 #   BENCH_WARMUP       seconds of warm-up of the CPU-bound endpoints, after 10 s of all together (default 30)
@@ -42,7 +42,6 @@ COST="${BENCH_BCRYPT_COST:-10}"
 BCRYPT_SECONDS="${BENCH_BCRYPT_SECONDS:-10}"
 STARTS="${BENCH_STARTS:-3}"
 WRK_TIMEOUT="${BENCH_WRK_TIMEOUT:-15s}"
-JAVA_OPTS_BENCH="${BENCH_JAVA_OPTS:--Xms128m -Xmx128m -XX:+UseSerialGC}"
 APP_ARGS="${BENCH_APP_ARGS:-}"
 TAG="${BENCH_TAG:+-$BENCH_TAG}"
 RESULTS="${BENCH_RESULTS:-$BENCH_DIR/results}"
