@@ -117,9 +117,9 @@ def log_problems(path):
     return found
 
 
-# The table's order: the ceilings, the checks, the BCrypt-bound runs, the starvation check.
+# The table's order: the ceilings, the checks, the BCrypt-bound runs, the starvation check, the flood.
 ORDER = ["noop", "liveness", "status_path", "status_bearer", "token_8", "token_32", "register_8",
-         "status_under_token", "token_background"]
+         "status_under_token", "token_background", "status_under_flood", "token_flood"]
 
 
 def median(values):
@@ -208,6 +208,10 @@ def table_lines(result):
     starved = next((r for r in result["runs"] if r["name"] == "status_under_token"), None)
     if starved:
         lines.append(f"- token_status p99 while /token is saturated: **{fmt_ms(starved['p99_ms'])} ms**")
+    flooded = next((r for r in result["runs"] if r["name"] == "status_under_flood"), None)
+    if flooded:
+        lines.append(f"- token_status while 300 connections flood /token: **{flooded['rps']:,.0f} req/s**, "
+                     f"p99 **{fmt_ms(flooded['p99_ms'])} ms**")
     startup = num(meta.get("startup_ms"))
     if startup is not None:
         spring = f" (Spring Boot's own figure: {meta.get('spring_started')})" if meta.get("spring_started") else ""

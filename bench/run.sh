@@ -257,19 +257,23 @@ bench_one() {
 		BACKGROUND_PIDS+=("$LAST_BG")
 	}
 
-	# The starvation check: token_status while a second wrk keeps /token saturated.
+	# starvation_run CONNS NAME BG_NAME WHILE: token_status while a second wrk keeps /token
+	# saturated with CONNS connections. 32 is the starvation check; 300 is a flood, more logins
+	# than the hashing queue holds (password.hashing_queue, 128), which must not take every
+	# request thread.
 	starvation_run() {
-		local bg_out="$work/out/token_background-$ROUND.txt" bg bg_json
-		wrk_background $((DURATION + 4)) 32 token "$work/users.txt" "$bg_out"
+		local conns="$1" name="$2" bg_name="$3" while="$4"
+		local bg_out="$work/out/$bg_name-$ROUND.txt" bg bg_json
+		wrk_background $((DURATION + 4)) "$conns" token "$work/users.txt" "$bg_out"
 		bg="$LAST_BG"
 		sleep 2
-		wrk_run status_under_token "GET /token_status/{token} while /token saturated" 64 "$DURATION" status_path "$work/tokens.txt"
+		wrk_run "$name" "GET /token_status/{token} while $while" 64 "$DURATION" status_path "$work/tokens.txt"
 		wait "$bg"
 		BACKGROUND_PIDS=()
 		bg_json="$(sed -n 's/^BENCH_JSON //p' "$bg_out" | tail -n 1)"
 		[ -n "$bg_json" ] || { cat "$bg_out" >&2; die "the background wrk on /token failed"; }
-		printf '{"name":"token_background","round":%s,"endpoint":"POST /token (the saturating load)","conns":32,"server_cpu_s":null,"wrk":%s}\n' \
-			"$ROUND" "$bg_json" >>"$runs"
+		printf '{"name":"%s","round":%s,"endpoint":"POST /token (the saturating load)","conns":%s,"server_cpu_s":null,"wrk":%s}\n' \
+			"$bg_name" "$ROUND" "$conns" "$bg_json" >>"$runs"
 	}
 
 	# --- 4. warm-up -----------------------------------------------------------------------------
@@ -302,7 +306,7 @@ bench_one() {
 		sleep 1
 		wrk_run status_bearer "GET /token_status (Bearer)" 64 "$DURATION" status_bearer "$work/tokens.txt"
 		sleep 1
-		starvation_run
+		starvation_run 32 status_under_token token_background "/token saturated"
 		sleep 2
 	done
 	ROUND=1
@@ -318,6 +322,9 @@ bench_one() {
 	sleep 2
 	put rss_after_kb "$(vm_kb "$SERVER_PID" VmRSS)"
 	put rss_peak_kb "$(vm_kb "$SERVER_PID" VmHWM)"
+	# The flood after the RSS reading, so that stays comparable with earlier runs: it grows Tomcat
+	# to its 200 request threads.
+	starvation_run 300 status_under_flood token_flood "300 connections flood /token"
 	local admin_token
 	admin_token="$(curl -s --max-time 30 -X POST "$base/token" -H 'Content-Type: application/json' \
 		-d "{\"username\":\"benchadmin\",\"password\":\"$admin_password\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"

@@ -22,7 +22,9 @@ import org.springframework.stereotype.Component;
  * kinds verify whichever is configured. Every comparison costs one full hash, even for an
  * unknown user, so response times do not reveal which usernames exist. At most one hash
  * per core runs at a time; the other requests wait their turn in a fair queue, so a login
- * storm cannot starve the cheap endpoints of CPU.
+ * storm cannot starve the cheap endpoints of CPU. The queue has room for
+ * {@code password.hashing_queue} requests: each waits on a request thread, and a flood that
+ * held them all would starve the cheap endpoints of threads instead.
  */
 @Component
 class PasswordHasher {
@@ -51,6 +53,9 @@ class PasswordHasher {
 
 	private final Semaphore slots = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
 
+	/** Places for the requests hashing or waiting to: the slots and the queue. */
+	private final Semaphore places;
+
 	private final Duration timeout;
 
 	PasswordHasher(PasswordProperties properties) {
@@ -61,6 +66,7 @@ class PasswordHasher {
 		this.configured = (properties.algorithm() == PasswordProperties.Algorithm.ARGON2ID) ? this.argon2 : this.bcrypt;
 		this.dummyHash = CompletableFuture.supplyAsync(() -> this.configured.encode(UUID.randomUUID().toString()));
 		this.timeout = properties.hashingTimeout();
+		this.places = new Semaphore(Runtime.getRuntime().availableProcessors() + properties.hashingQueue());
 	}
 
 	String hash(String password) {
@@ -88,14 +94,26 @@ class PasswordHasher {
 	}
 
 	private <T> T inSlot(Supplier<T> work) {
+		if (!this.places.tryAcquire()) {
+			throw HashingBusyException.queueFull();
+		}
+		try {
+			return inSlotOnceQueued(work);
+		}
+		finally {
+			this.places.release();
+		}
+	}
+
+	private <T> T inSlotOnceQueued(Supplier<T> work) {
 		try {
 			if (!this.slots.tryAcquire(this.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw new HashingBusyException();
+				throw HashingBusyException.waitedTooLong();
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new HashingBusyException();
+			throw HashingBusyException.waitedTooLong();
 		}
 		try {
 			return work.get();

@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rejectCommon whether common and easily guessed passwords are refused
  * @param hashingTimeout how long a request may wait for a free hashing slot before it
  * gets 503
+ * @param hashingQueue how many requests may wait for a hashing slot at once; more get 503
+ * at once, so a login flood holds at most this many request threads
  * @param algorithm how new hashes are made; stored hashes of the other kind still verify
  * and move to this one at the user's next successful login
  * @param argon2 the Argon2id cost, when that is the algorithm
@@ -22,8 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("password")
 public record PasswordProperties(int bcryptCost, int minLength, @DefaultValue("true") boolean rejectCommon,
-		@DefaultValue("10s") Duration hashingTimeout, @DefaultValue("bcrypt") Algorithm algorithm,
-		@DefaultValue Argon2 argon2) {
+		@DefaultValue("10s") Duration hashingTimeout, @DefaultValue("128") int hashingQueue,
+		@DefaultValue("bcrypt") Algorithm algorithm, @DefaultValue Argon2 argon2) {
 
 	/**
 	 * BCrypt hashes at most 72 bytes; longer passwords are refused rather than silently
@@ -40,6 +42,9 @@ public record PasswordProperties(int bcryptCost, int minLength, @DefaultValue("t
 		}
 		if (hashingTimeout == null || hashingTimeout.isNegative() || hashingTimeout.isZero()) {
 			throw new InvalidConfigurationException("password.hashing_timeout", "must be a positive duration");
+		}
+		if (hashingQueue < 0) {
+			throw new InvalidConfigurationException("password.hashing_queue", "must be 0 or more");
 		}
 		if (argon2.memoryKib() < 7168 || argon2.iterations() < 1 || argon2.parallelism() < 1) {
 			throw new InvalidConfigurationException("password.argon2",

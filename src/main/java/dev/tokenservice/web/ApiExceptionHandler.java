@@ -116,10 +116,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return response.body(ErrorResponse.of(ex.getMessage()));
 	}
 
-	/** Every hashing slot stayed busy too long: come back shortly. */
+	/**
+	 * The hashing queue is full or moved too slowly: come back shortly. Only refusals
+	 * after a wait are warned about: a flood refused at once would flood the log too
+	 * (http.server.requests counts every 503).
+	 */
 	@ExceptionHandler
 	ResponseEntity<ErrorResponse> hashingBusy(HashingBusyException ex) {
-		logger.warn("Password hashing queue full: request refused after waiting");
+		if (ex.isAfterWaiting()) {
+			logger.warn("Password hashing queue full: request refused after waiting");
+		}
+		else {
+			logger.debug("Password hashing queue full: request refused at once (password.hashing_queue)");
+		}
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, "5")
 			.body(ErrorResponse.withRequestId(ex.getMessage()));

@@ -133,6 +133,47 @@ class HashingQueueHttpTests {
 	}
 
 	/**
+	 * Cost 12, room for one request in the queue and a wait of a minute: any 503 in a test
+	 * that ends within seconds was refused at once because the queue was full.
+	 */
+	@Nested
+	@TestInstance(Lifecycle.PER_CLASS)
+	class WhenQueueIsFull {
+
+		private SeparateService client;
+
+		@BeforeAll
+		void startService() {
+			this.client = start("full", "password.bcrypt_cost=12", "password.hashing_queue=1",
+					"password.hashing_timeout=60s", "limits.enabled=false");
+		}
+
+		@AfterAll
+		void stopService() {
+			this.client.close();
+		}
+
+		@Test
+		void tokenWhenBurstOverflowsQueueThenSome503AtOnceOthers200() throws Exception {
+			String username = TestUsers.uniqueName("overflow");
+			assertThat(this.client.register(username, null).status()).isEqualTo(201);
+			int burst = 4 * Runtime.getRuntime().availableProcessors() + 8;
+
+			long started = System.nanoTime();
+			List<Reply> replies = Concurrently.send(burst,
+					(i) -> this.client.token(username, TestUsers.PASSWORD, null));
+			long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+
+			assertThat(seconds).as("the burst took far less than password.hashing_timeout").isLessThan(30);
+			assertThat(replies).extracting(Reply::status).containsOnly(200, 503).contains(200, 503);
+			replies.stream().filter((reply) -> reply.status() == 503).forEach(HashingQueueHttpTests::assertBusy);
+			Reply later = this.client.token(username, TestUsers.PASSWORD, null);
+			assertThat(later.status()).as(later.toString()).isEqualTo(200);
+		}
+
+	}
+
+	/**
 	 * Cost 8 with the default 10 s wait and the default limits, behind a trusted proxy so
 	 * that each client has its own address.
 	 */

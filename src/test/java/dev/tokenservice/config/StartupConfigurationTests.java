@@ -50,6 +50,7 @@ class StartupConfigurationTests {
 				password.bcrypt_cost  | 32    | must be between 4 and 31
 				password.min_length   | 0     | must be between 1 and 72
 				password.min_length   | 73    | must be between 1 and 72
+				password.hashing_queue | -1   | must be 0 or more
 				""")
 		void startWhenValueOutOfRangeThenFailsWithOneLineNamingKey(String key, String value, String rule,
 				CapturedOutput output) throws IOException {
