@@ -2,8 +2,8 @@ package dev.tokenservice.account;
 
 /**
  * The hashing queue was full, or every hashing slot stayed busy for longer than
- * {@code password.hashing_timeout}: the request is refused with 503 rather than queued for
- * ever.
+ * {@code password.hashing_timeout}: the request is refused with 503 rather than queued
+ * for ever.
  */
 public class HashingBusyException extends RuntimeException {
 

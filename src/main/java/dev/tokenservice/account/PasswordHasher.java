@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
  * unknown user, so response times do not reveal which usernames exist. At most one hash
  * per core runs at a time; the other requests wait their turn in a fair queue, so a login
  * storm cannot starve the cheap endpoints of CPU. The queue has room for
- * {@code password.hashing_queue} requests: each waits on a request thread, and a flood that
- * held them all would starve the cheap endpoints of threads instead.
+ * {@code password.hashing_queue} requests: each waits on a request thread, and a flood
+ * that held them all would starve the cheap endpoints of threads instead.
  */
 @Component
 class PasswordHasher {

@@ -133,8 +133,8 @@ class HashingQueueHttpTests {
 	}
 
 	/**
-	 * Cost 12, room for one request in the queue and a wait of a minute: any 503 in a test
-	 * that ends within seconds was refused at once because the queue was full.
+	 * Cost 12, room for one request in the queue and a wait of a minute: any 503 in a
+	 * test that ends within seconds was refused at once because the queue was full.
 	 */
 	@Nested
 	@TestInstance(Lifecycle.PER_CLASS)
