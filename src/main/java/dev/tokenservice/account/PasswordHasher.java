@@ -51,9 +51,10 @@ class PasswordHasher {
 	/** Made beside the rest of the start-up rather than adding a hash's time to it. */
 	private final CompletableFuture<String> dummyHash;
 
-	private final Semaphore slots = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
+	/** One per core: the hashes running. */
+	private final Semaphore slots;
 
-	/** Places for the requests hashing or waiting to: the slots and the queue. */
+	/** The requests hashing or waiting to: the slots and the queue. */
 	private final Semaphore places;
 
 	private final Duration timeout;
@@ -66,7 +67,9 @@ class PasswordHasher {
 		this.configured = (properties.algorithm() == PasswordProperties.Algorithm.ARGON2ID) ? this.argon2 : this.bcrypt;
 		this.dummyHash = CompletableFuture.supplyAsync(() -> this.configured.encode(UUID.randomUUID().toString()));
 		this.timeout = properties.hashingTimeout();
-		this.places = new Semaphore(Runtime.getRuntime().availableProcessors() + properties.hashingQueue());
+		int cores = Runtime.getRuntime().availableProcessors();
+		this.slots = new Semaphore(cores, true);
+		this.places = new Semaphore(cores + properties.hashingQueue());
 	}
 
 	String hash(String password) {
