@@ -1,9 +1,8 @@
 package dev.tokenservice.account;
 
 /**
- * The hashing queue was full, or every hashing slot stayed busy for longer than
- * {@code password.hashing_timeout}: the request is refused with 503 rather than queued
- * for ever.
+ * The hashing queue was full, or a request waited in it for longer than
+ * {@code password.hashing_timeout}: it is refused with 503 rather than queued for ever.
  */
 public class HashingBusyException extends RuntimeException {
 

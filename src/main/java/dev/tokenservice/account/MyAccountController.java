@@ -1,5 +1,7 @@
 package dev.tokenservice.account;
 
+import java.util.concurrent.CompletableFuture;
+
 import dev.tokenservice.audit.AuditLog;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -26,8 +28,11 @@ class MyAccountController {
 
 	private final AccountService accounts;
 
-	MyAccountController(AccountService accounts) {
+	private final HashingQueue hashing;
+
+	MyAccountController(AccountService accounts, HashingQueue hashing) {
 		this.accounts = accounts;
+		this.hashing = hashing;
 	}
 
 	@Operation(operationId = "me", summary = "The caller's own record")
@@ -47,10 +52,12 @@ class MyAccountController {
 	@ApiResponse(responseCode = "415", description = "Content-Type is not application/json")
 	@ApiResponse(responseCode = "503", description = "Database unavailable, or password hashing busy")
 	@PostMapping(path = "/change-password", consumes = MediaType.APPLICATION_JSON_VALUE)
-	AccountMessage changePassword(@Valid @RequestBody ChangePasswordRequest request,
+	CompletableFuture<AccountMessage> changePassword(@Valid @RequestBody ChangePasswordRequest request,
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
-		this.accounts.changePassword(caller, request);
-		return AccountMessage.of("Password changed successfully");
+		return this.hashing.submit(() -> {
+			this.accounts.changePassword(caller, request);
+			return AccountMessage.of("Password changed successfully");
+		});
 	}
 
 	/** Admins may log out someone else, for example a user whose device was stolen. */

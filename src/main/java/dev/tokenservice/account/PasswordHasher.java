@@ -1,12 +1,8 @@
 package dev.tokenservice.account;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import dev.tokenservice.config.PasswordProperties;
 import org.jspecify.annotations.Nullable;
@@ -20,11 +16,8 @@ import org.springframework.stereotype.Component;
  * The only place a plain password is used: BCrypt at the configured cost, or Argon2id.
  * Stored hashes describe themselves ({@code $2a$...}, {@code $argon2id$...}), so both
  * kinds verify whichever is configured. Every comparison costs one full hash, even for an
- * unknown user, so response times do not reveal which usernames exist. At most one hash
- * per core runs at a time; the other requests wait their turn in a fair queue, so a login
- * storm cannot starve the cheap endpoints of CPU. The queue has room for
- * {@code password.hashing_queue} requests: each waits on a request thread, and a flood
- * that held them all would starve the cheap endpoints of threads instead.
+ * unknown user, so response times do not reveal which usernames exist. Every hash runs on
+ * one of the {@link HashingQueue}'s threads.
  */
 @Component
 class PasswordHasher {
@@ -51,35 +44,26 @@ class PasswordHasher {
 	/** Made beside the rest of the start-up rather than adding a hash's time to it. */
 	private final CompletableFuture<String> dummyHash;
 
-	/** One per core: the hashes running. */
-	private final Semaphore slots;
+	private final HashingQueue queue;
 
-	/** The requests hashing or waiting to: the slots and the queue. */
-	private final Semaphore places;
-
-	private final Duration timeout;
-
-	PasswordHasher(PasswordProperties properties) {
+	PasswordHasher(PasswordProperties properties, HashingQueue queue) {
 		this.bcrypt = new BCryptPasswordEncoder(properties.bcryptCost());
 		PasswordProperties.Argon2 cost = properties.argon2();
 		this.argon2 = new Argon2PasswordEncoder(SALT_BYTES, HASH_BYTES, cost.parallelism(), cost.memoryKib(),
 				cost.iterations());
 		this.configured = (properties.algorithm() == PasswordProperties.Algorithm.ARGON2ID) ? this.argon2 : this.bcrypt;
 		this.dummyHash = CompletableFuture.supplyAsync(() -> this.configured.encode(UUID.randomUUID().toString()));
-		this.timeout = properties.hashingTimeout();
-		int cores = Runtime.getRuntime().availableProcessors();
-		this.slots = new Semaphore(cores, true);
-		this.places = new Semaphore(cores + properties.hashingQueue());
+		this.queue = queue;
 	}
 
 	String hash(String password) {
-		return inSlot(() -> this.configured.encode(password));
+		return this.queue.run(() -> this.configured.encode(password));
 	}
 
 	boolean matches(String password, @Nullable String storedHash) {
 		boolean hashable = fitsBcrypt(password);
 		String hash = (storedHash != null) ? storedHash : this.dummyHash.join();
-		boolean matched = inSlot(() -> encoderOf(hash).matches(hashable ? password : FILLER, hash));
+		boolean matched = this.queue.run(() -> encoderOf(hash).matches(hashable ? password : FILLER, hash));
 		return hashable && storedHash != null && matched;
 	}
 
@@ -94,36 +78,6 @@ class PasswordHasher {
 
 	private PasswordEncoder encoderOf(String hash) {
 		return hash.startsWith(ARGON2_PREFIX) ? this.argon2 : this.bcrypt;
-	}
-
-	private <T> T inSlot(Supplier<T> work) {
-		if (!this.places.tryAcquire()) {
-			throw HashingBusyException.queueFull();
-		}
-		try {
-			return inSlotOnceQueued(work);
-		}
-		finally {
-			this.places.release();
-		}
-	}
-
-	private <T> T inSlotOnceQueued(Supplier<T> work) {
-		try {
-			if (!this.slots.tryAcquire(this.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw HashingBusyException.waitedTooLong();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw HashingBusyException.waitedTooLong();
-		}
-		try {
-			return work.get();
-		}
-		finally {
-			this.slots.release();
-		}
 	}
 
 	private static boolean fitsBcrypt(String password) {

@@ -1,6 +1,7 @@
 package dev.tokenservice.account;
 
 import java.net.URI;
+import java.util.concurrent.CompletableFuture;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -17,15 +18,21 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /register-user}: the tutorial's registration endpoint. */
+/**
+ * {@code POST /register-user}: the tutorial's registration endpoint. The registration
+ * runs on a hashing thread, off the request thread.
+ */
 @RestController
 @Tag(name = "Accounts")
 class RegistrationController {
 
 	private final AccountService accounts;
 
-	RegistrationController(AccountService accounts) {
+	private final HashingQueue hashing;
+
+	RegistrationController(AccountService accounts, HashingQueue hashing) {
 		this.accounts = accounts;
+		this.hashing = hashing;
 	}
 
 	@Operation(operationId = "registerUser", summary = "Register a user",
@@ -42,11 +49,12 @@ class RegistrationController {
 					schema = @Schema(type = "integer")))
 	@ApiResponse(responseCode = "503", description = "Database unavailable, or password hashing busy")
 	@PostMapping(path = "/register-user", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<AccountMessage> register(@Valid @RequestBody RegisterRequest request,
+	CompletableFuture<ResponseEntity<AccountMessage>> register(@Valid @RequestBody RegisterRequest request,
 			@Parameter(hidden = true) HttpServletRequest http) {
-		long userId = this.accounts.register(request, http.getRemoteAddr());
-		return ResponseEntity.created(URI.create("/users/" + userId))
-			.body(AccountMessage.of("User created successfully", userId));
+		String client = http.getRemoteAddr();
+		return this.hashing.submit(() -> this.accounts.register(request, client))
+			.thenApply((userId) -> ResponseEntity.created(URI.create("/users/" + userId))
+				.body(AccountMessage.of("User created successfully", userId)));
 	}
 
 }

@@ -14,13 +14,17 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates {@code Authorization: Bearer} requests with the same verifier as
  * {@code /token_status}, so the holder's rights and state come from the database on every
- * request.
+ * request. The authentication is kept for the request's asynchronous dispatch (a password
+ * change answers on one), which must not verify again: by then the change has ended the
+ * token.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-2.1">RFC 6750 §2.1</a>
  */
@@ -30,8 +34,11 @@ class BearerTokenAuthenticationFilter extends OncePerRequestFilter {
 
 	private final TokenVerifier verifier;
 
-	BearerTokenAuthenticationFilter(TokenVerifier verifier) {
+	private final SecurityContextRepository contexts;
+
+	BearerTokenAuthenticationFilter(TokenVerifier verifier, SecurityContextRepository contexts) {
 		this.verifier = verifier;
+		this.contexts = contexts;
 	}
 
 	@Override
@@ -40,7 +47,7 @@ class BearerTokenAuthenticationFilter extends OncePerRequestFilter {
 		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
 		if (authorization != null && authorization.toLowerCase(Locale.ROOT).startsWith(PREFIX)) {
 			this.verifier.verify(authorization.substring(PREFIX.length()).trim())
-				.ifPresentOrElse((token) -> authenticate(token.holder()),
+				.ifPresentOrElse((token) -> authenticate(token.holder(), request, response),
 						() -> JsonAuthenticationEntryPoint.rememberFailure(request, "Invalid token"));
 		}
 		chain.doFilter(request, response);
@@ -52,11 +59,12 @@ class BearerTokenAuthenticationFilter extends OncePerRequestFilter {
 		return request.getRequestURI().startsWith("/token_status");
 	}
 
-	private static void authenticate(TokenHolder holder) {
+	private void authenticate(TokenHolder holder, HttpServletRequest request, HttpServletResponse response) {
 		List<SimpleGrantedAuthority> authorities = holder.isAdmin() ? List.of(Authorities.USER, Authorities.ADMIN)
 				: List.of(Authorities.USER);
-		SecurityContextHolder.getContext()
-			.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(holder, null, authorities));
+		SecurityContext context = SecurityContextHolder.getContext();
+		context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(holder, null, authorities));
+		this.contexts.saveContext(context, request, response);
 	}
 
 }

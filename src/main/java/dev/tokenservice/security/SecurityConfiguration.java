@@ -15,6 +15,8 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
@@ -42,17 +44,20 @@ class SecurityConfiguration {
 	SecurityFilterChain apiFilterChain(HttpSecurity http, TokenVerifier verifier, IntrospectionProperties introspection,
 			ErrorResponseWriter errors) throws Exception {
 		JsonAuthenticationEntryPoint entryPoint = new JsonAuthenticationEntryPoint(errors);
+		SecurityContextRepository contexts = new RequestAttributeSecurityContextRepository();
 		return http
 			// No cookies or sessions are ever used, so there is no ambient credential to
 			// forge (no CSRF).
 			.csrf(AbstractHttpConfigurer::disable)
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.securityContext((context) -> context.securityContextRepository(contexts))
 			.requestCache(AbstractHttpConfigurer::disable)
 			.formLogin(AbstractHttpConfigurer::disable)
 			.httpBasic(AbstractHttpConfigurer::disable)
 			.logout(AbstractHttpConfigurer::disable)
 			.anonymous(AbstractHttpConfigurer::disable)
-			.addFilterBefore(new BearerTokenAuthenticationFilter(verifier), AnonymousAuthenticationFilter.class)
+			.addFilterBefore(new BearerTokenAuthenticationFilter(verifier, contexts),
+					AnonymousAuthenticationFilter.class)
 			.addFilterBefore(new IntrospectionClientAuthenticationFilter(introspection),
 					AnonymousAuthenticationFilter.class)
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)

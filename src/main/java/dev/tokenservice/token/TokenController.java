@@ -3,7 +3,10 @@ package dev.tokenservice.token;
 import dev.tokenservice.account.AccountDisabledException;
 import dev.tokenservice.account.AccountService;
 import dev.tokenservice.account.Credentials;
+import dev.tokenservice.account.HashingQueue;
 import dev.tokenservice.account.InvalidCredentialsException;
+import java.util.concurrent.CompletableFuture;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -26,7 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /token} in its two styles, told apart by content type: the tutorial's JSON
  * body and the OAuth 2.0 password grant. Both feed the same authentication; only the
- * error shape differs.
+ * error shape differs. The login runs on a hashing thread, off the request thread.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.3">RFC 6749 §4.3</a>
  */
@@ -38,9 +41,12 @@ class TokenController {
 
 	private final TokenIssuer issuer;
 
-	TokenController(AccountService accounts, TokenIssuer issuer) {
+	private final HashingQueue hashing;
+
+	TokenController(AccountService accounts, TokenIssuer issuer, HashingQueue hashing) {
 		this.accounts = accounts;
 		this.issuer = issuer;
+		this.hashing = hashing;
 	}
 
 	@Operation(operationId = "issueToken", summary = "Log in: a token for a username and password", description = """
@@ -88,22 +94,27 @@ class TokenController {
 					schema = @Schema(ref = "#/components/schemas/TokenEndpointError")))
 	@ApiResponse(responseCode = "503", description = "Database unavailable, or password hashing busy")
 	@PostMapping(path = "/token", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<TokenResponse> tokenForJson(@Valid @RequestBody TokenRequest request,
+	CompletableFuture<ResponseEntity<TokenResponse>> tokenForJson(@Valid @RequestBody TokenRequest request,
 			@Parameter(hidden = true) HttpServletRequest http) {
-		return issueFor(request.credentials(), http.getRemoteAddr());
+		Credentials credentials = request.credentials();
+		String client = http.getRemoteAddr();
+		return this.hashing.submit(() -> issueFor(credentials, client));
 	}
 
 	/** Documented with {@link #tokenForJson}: one operation with two request styles. */
 	@Operation(hidden = true)
 	@PostMapping(path = "/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-	ResponseEntity<TokenResponse> tokenForPasswordGrant(HttpServletRequest request) {
+	CompletableFuture<ResponseEntity<TokenResponse>> tokenForPasswordGrant(HttpServletRequest request) {
 		Credentials credentials = PasswordGrantForm.read(request);
-		try {
-			return issueFor(credentials, request.getRemoteAddr());
-		}
-		catch (InvalidCredentialsException | AccountDisabledException ex) {
-			throw new OAuth2TokenException("invalid_grant", "The username or password is not valid");
-		}
+		String client = request.getRemoteAddr();
+		return this.hashing.submit(() -> {
+			try {
+				return issueFor(credentials, client);
+			}
+			catch (InvalidCredentialsException | AccountDisabledException ex) {
+				throw new OAuth2TokenException("invalid_grant", "The username or password is not valid");
+			}
+		});
 	}
 
 	private ResponseEntity<TokenResponse> issueFor(Credentials credentials, String client) {

@@ -2,19 +2,23 @@ package dev.tokenservice.web;
 
 import java.io.IOException;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * One line per request on the {@code access} logger: client, method, path, status and
  * time. The query string is left out (it may carry credentials) and the token in a
- * {@code /token_status/} path is masked, so no token reaches the log.
+ * {@code /token_status/} path is masked, so no token reaches the log. A request answered
+ * asynchronously (one that hashes a password) is logged when its answer is complete.
  */
 class AccessLogFilter extends OncePerRequestFilter {
 
@@ -30,13 +34,58 @@ class AccessLogFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 		}
 		finally {
-			access.info("{} \"{} {}\" {} {}ms", request.getRemoteAddr(), request.getMethod(),
-					masked(request.getRequestURI()), response.getStatus(), (System.nanoTime() - start) / 1_000_000);
+			if (request.isAsyncStarted()) {
+				request.getAsyncContext().addListener(new WhenComplete(() -> logAsync(request, response, start)));
+			}
+			else {
+				log(request, response, start);
+			}
+		}
+	}
+
+	private static void log(HttpServletRequest request, HttpServletResponse response, long start) {
+		access.info("{} \"{} {}\" {} {}ms", request.getRemoteAddr(), request.getMethod(),
+				masked(request.getRequestURI()), response.getStatus(), (System.nanoTime() - start) / 1_000_000);
+	}
+
+	/**
+	 * Completion may come on any thread, so the request's id is put back for the line.
+	 */
+	private static void logAsync(HttpServletRequest request, HttpServletResponse response, long start) {
+		String id = RequestIdFilter.idOf(request);
+		if (id == null) {
+			log(request, response, start);
+			return;
+		}
+		try (MDC.MDCCloseable requestId = MDC.putCloseable(RequestIdFilter.MDC_KEY, id)) {
+			log(request, response, start);
 		}
 	}
 
 	static String masked(String path) {
 		return path.startsWith(TOKEN_STATUS_PREFIX) ? TOKEN_STATUS_PREFIX + "[token]" : path;
+	}
+
+	/** An {@link AsyncListener} that acts once the asynchronous request is complete. */
+	private record WhenComplete(Runnable action) implements AsyncListener {
+
+		@Override
+		public void onComplete(AsyncEvent event) {
+			this.action.run();
+		}
+
+		@Override
+		public void onTimeout(AsyncEvent event) {
+		}
+
+		@Override
+		public void onError(AsyncEvent event) {
+		}
+
+		@Override
+		public void onStartAsync(AsyncEvent event) {
+		}
+
 	}
 
 }

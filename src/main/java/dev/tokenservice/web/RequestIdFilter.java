@@ -9,6 +9,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 import org.springframework.core.Ordered;
@@ -29,15 +30,21 @@ class RequestIdFilter extends OncePerRequestFilter {
 
 	static final String HEADER = "X-Request-Id";
 
+	private static final String ATTRIBUTE = RequestIdFilter.class.getName() + ".id";
+
 	private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		String requested = request.getHeader(HEADER);
-		String id = (requested != null && SAFE_ID.matcher(requested).matches()) ? requested : newId();
+		String id = idOf(request);
+		if (id == null) {
+			String requested = request.getHeader(HEADER);
+			id = (requested != null && SAFE_ID.matcher(requested).matches()) ? requested : newId();
+			request.setAttribute(ATTRIBUTE, id);
+			response.setHeader(HEADER, id);
+		}
 		MDC.put(MDC_KEY, id);
-		response.setHeader(HEADER, id);
 		try {
 			chain.doFilter(request, response);
 		}
@@ -56,8 +63,19 @@ class RequestIdFilter extends OncePerRequestFilter {
 		return new UUID(random.nextLong(), random.nextLong()).toString();
 	}
 
+	/** The id given to this request by its first dispatch, if any. */
+	static @Nullable String idOf(HttpServletRequest request) {
+		return (String) request.getAttribute(ATTRIBUTE);
+	}
+
+	/** An error page or an asynchronous result is written under the request's own id. */
 	@Override
 	protected boolean shouldNotFilterErrorDispatch() {
+		return false;
+	}
+
+	@Override
+	protected boolean shouldNotFilterAsyncDispatch() {
 		return false;
 	}
 

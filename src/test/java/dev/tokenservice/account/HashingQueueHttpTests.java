@@ -224,7 +224,8 @@ class HashingQueueHttpTests {
 
 	/**
 	 * Cost 10 with limits off (a load test behind a throttling gateway): sixteen clients
-	 * keep every hashing slot busy.
+	 * keep every hashing thread busy, and outnumber Tomcat's request threads (four here),
+	 * which a login waiting for its hash must not hold.
 	 */
 	@Nested
 	@TestInstance(Lifecycle.PER_CLASS)
@@ -238,7 +239,8 @@ class HashingQueueHttpTests {
 
 		@BeforeAll
 		void startService() {
-			this.client = start("saturated", "password.bcrypt_cost=10", "limits.enabled=false");
+			this.client = start("saturated", "password.bcrypt_cost=10", "limits.enabled=false",
+					"server.tomcat.threads.max=4", "server.tomcat.threads.min-spare=4");
 		}
 
 		@AfterAll

@@ -220,14 +220,18 @@ class DatabaseOutageTests {
 		return readiness;
 	}
 
-	/** Tomcat's request threads whose stack is inside the pool or the driver. */
+	/**
+	 * Tomcat's request threads and the hashing threads (logins) whose stack is inside the
+	 * pool or the driver.
+	 */
 	private static List<String> requestThreadsInDatabaseCode() throws InterruptedException {
 		List<String> stuck = List.of();
 		for (int attempt = 0; attempt < 20; attempt++) {
 			stuck = Thread.getAllStackTraces()
 				.entrySet()
 				.stream()
-				.filter((entry) -> entry.getKey().getName().startsWith("http-nio-"))
+				.filter((entry) -> entry.getKey().getName().startsWith("http-nio-")
+						|| entry.getKey().getName().startsWith("hashing-"))
 				.filter((entry) -> Arrays.stream(entry.getValue())
 					.anyMatch((frame) -> frame.getClassName().startsWith("org.postgresql.")
 							|| frame.getClassName().startsWith("com.zaxxer.hikari.")))

@@ -34,6 +34,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The log switch of the README's Production section: JSON lines (Spring Boot's ECS
@@ -167,6 +168,28 @@ class StructuredLoggingTests {
 			assertThat(line).containsPattern("^\\d{4}-\\d{2}-\\d{2}T");
 		});
 		assertThat(lines).anySatisfy((line) -> assertThat(line).contains(" audit ", "event=login_failed"));
+	}
+
+	/**
+	 * A login is answered off the request thread: its access line still has the status
+	 * sent and the request's id.
+	 */
+	@Test
+	@Order(6)
+	void loginWhenAccessLogOnThenItsLineHasTheStatusSentAndTheRequestId(CapturedOutput output) {
+		Api api = start("--logging.structured.format.console=ecs", "--http.access_log=true");
+		String requestId = TestUsers.uniqueName("test-req-access");
+
+		Reply reply = failedLogin(api, requestId);
+
+		assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
+		// Written once the exchange is complete, which may be just after the reply
+		// arrived.
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(jsonLinesOf(output.getOut(), requestId))
+				.filteredOn((line) -> "access".equals(line.at("/log/logger").asString()))
+				.singleElement()
+				.satisfies((line) -> assertThat(line.get("message").asString()).contains("\"POST /token\" 401 ")));
 	}
 
 	private Api start(String... extraArgs) {

@@ -1,0 +1,140 @@
+package dev.tokenservice.account;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import dev.tokenservice.config.PasswordProperties;
+import org.slf4j.MDC;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.task.TaskRejectedException;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.stereotype.Component;
+
+/**
+ * The hashing threads, one per core, and the queue of requests waiting for one. A request
+ * that hashes a password runs its work here and gives its request thread back to Tomcat
+ * meanwhile (Spring MVC answers it when the returned future completes), so a login storm
+ * can take neither the cheap endpoints' CPU nor their threads. The queue holds
+ * {@code password.hashing_queue} requests: one more gets 503 at once, and so does one
+ * still queued after {@code password.hashing_timeout}. Work that has started always
+ * finishes, so a 503 never hides a stored user.
+ */
+@Component
+public class HashingQueue implements DisposableBean {
+
+	private static final ThreadLocal<Boolean> onHashingThread = ThreadLocal.withInitial(() -> false);
+
+	private final ThreadPoolTaskExecutor threads;
+
+	private final Duration timeout;
+
+	private final Executor expiry;
+
+	HashingQueue(PasswordProperties properties) {
+		int cores = Runtime.getRuntime().availableProcessors();
+		this.timeout = properties.hashingTimeout();
+		this.expiry = CompletableFuture.delayedExecutor(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		this.threads = new ThreadPoolTaskExecutor();
+		this.threads.setCorePoolSize(cores);
+		this.threads.setMaxPoolSize(cores);
+		this.threads.setQueueCapacity(properties.hashingQueue());
+		this.threads.setThreadNamePrefix("hashing-");
+		this.threads.setTaskDecorator(HashingQueue::withCallersLogContext);
+		this.threads.setWaitForTasksToCompleteOnShutdown(true);
+		this.threads.setAwaitTerminationMillis(this.timeout.toMillis());
+		this.threads.initialize();
+	}
+
+	/**
+	 * Runs the work on a hashing thread, with the caller's log context (its request id).
+	 * @throws HashingBusyException if the queue is full
+	 */
+	public <T> CompletableFuture<T> submit(Supplier<T> work) {
+		Turn<T> turn = new Turn<>(work);
+		try {
+			this.threads.execute(turn::take);
+		}
+		catch (TaskRejectedException ex) {
+			throw HashingBusyException.queueFull();
+		}
+		this.expiry.execute(turn::expire);
+		return turn.result;
+	}
+
+	/** Runs the work here if this is a hashing thread, else on one, waiting for it. */
+	<T> T run(Supplier<T> work) {
+		if (onHashingThread.get()) {
+			return work.get();
+		}
+		try {
+			return submit(work).join();
+		}
+		catch (CompletionException ex) {
+			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+		}
+	}
+
+	@Override
+	public void destroy() {
+		this.threads.shutdown();
+	}
+
+	private static Runnable withCallersLogContext(Runnable task) {
+		Map<String, String> context = MDC.getCopyOfContextMap();
+		return () -> {
+			onHashingThread.set(true);
+			if (context != null) {
+				MDC.setContextMap(context);
+			}
+			try {
+				task.run();
+			}
+			finally {
+				MDC.clear();
+			}
+		};
+	}
+
+	/**
+	 * One request's place in the queue: whichever comes first, its turn or its timeout.
+	 */
+	private static final class Turn<T> {
+
+		private final Supplier<T> work;
+
+		private final AtomicBoolean claimed = new AtomicBoolean();
+
+		private final CompletableFuture<T> result = new CompletableFuture<>();
+
+		Turn(Supplier<T> work) {
+			this.work = work;
+		}
+
+		void take() {
+			if (!this.claimed.compareAndSet(false, true)) {
+				return;
+			}
+			try {
+				this.result.complete(this.work.get());
+			}
+			catch (RuntimeException | Error ex) {
+				this.result.completeExceptionally(ex);
+			}
+		}
+
+		void expire() {
+			if (this.claimed.compareAndSet(false, true)) {
+				this.result.completeExceptionally(HashingBusyException.waitedTooLong());
+			}
+		}
+
+	}
+
+}
