@@ -12,10 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * login
  * @param minLength the fewest characters a new password may have
  * @param rejectCommon whether common and easily guessed passwords are refused
- * @param hashingTimeout how long a request may wait for a free hashing slot before it
- * gets 503
- * @param hashingQueue how many requests may wait for a hashing slot at once; more get 503
- * at once, so a login flood holds at most this many request threads
+ * @param hashingTimeout how long a request may wait for a hashing thread before it gets
+ * 503
+ * @param hashingQueue how many requests may wait for a hashing thread at once; more get
+ * 503 at once
  * @param algorithm how new hashes are made; stored hashes of the other kind still verify
  * and move to this one at the user's next successful login
  * @param argon2 the Argon2id cost, when that is the algorithm

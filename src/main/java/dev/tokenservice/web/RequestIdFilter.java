@@ -42,9 +42,9 @@ class RequestIdFilter extends OncePerRequestFilter {
 			String requested = request.getHeader(HEADER);
 			id = (requested != null && SAFE_ID.matcher(requested).matches()) ? requested : newId();
 			request.setAttribute(ATTRIBUTE, id);
-			response.setHeader(HEADER, id);
 		}
 		MDC.put(MDC_KEY, id);
+		response.setHeader(HEADER, id);
 		try {
 			chain.doFilter(request, response);
 		}

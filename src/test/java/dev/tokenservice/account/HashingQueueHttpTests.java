@@ -29,10 +29,10 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bounded BCrypt queue over HTTP: about one hash per core at a time, the others wait
- * in line up to {@code password.hashing_timeout} and then get 503, so a burst is absorbed
- * and a login storm cannot starve {@code /token_status}. Each nested class starts its own
- * application with the BCrypt cost it needs.
+ * The bounded BCrypt queue over HTTP: one hashing thread per core, the other requests
+ * wait in line up to {@code password.hashing_timeout} and then get 503, so a burst is
+ * absorbed and a login storm cannot starve {@code /token_status}. Each nested class
+ * starts its own application with the BCrypt cost it needs.
  */
 class HashingQueueHttpTests {
 

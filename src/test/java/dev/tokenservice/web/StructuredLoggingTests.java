@@ -111,7 +111,7 @@ class StructuredLoggingTests {
 	@Order(3)
 	void hashingQueueFullWhenEcsFormatThen503BodyAndLogCarryTheRequestId(CapturedOutput output) {
 		// Logins at BCrypt cost 12 take a while and may wait only 1 ms for one of the
-		// (one per core) hashing slots: some of a burst are refused with 503.
+		// (one per core) hashing threads: some of a burst are refused with 503.
 		Api api = start("--logging.structured.format.console=ecs", "--password.bcrypt_cost=12",
 				"--password.hashing_timeout=1ms");
 		// More requests at once than the service has slots (one per core of this JVM).
