@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import dev.tokenservice.config.PasswordProperties;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -33,14 +34,12 @@ public class HashingQueue implements DisposableBean {
 
 	private final ThreadPoolTaskExecutor threads;
 
-	private final Duration timeout;
-
 	private final Executor expiry;
 
 	HashingQueue(PasswordProperties properties) {
 		int cores = Runtime.getRuntime().availableProcessors();
-		this.timeout = properties.hashingTimeout();
-		this.expiry = CompletableFuture.delayedExecutor(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		Duration timeout = properties.hashingTimeout();
+		this.expiry = CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		this.threads = new ThreadPoolTaskExecutor();
 		this.threads.setCorePoolSize(cores);
 		this.threads.setMaxPoolSize(cores);
@@ -48,7 +47,7 @@ public class HashingQueue implements DisposableBean {
 		this.threads.setThreadNamePrefix("hashing-");
 		this.threads.setTaskDecorator(HashingQueue::withCallersLogContext);
 		this.threads.setWaitForTasksToCompleteOnShutdown(true);
-		this.threads.setAwaitTerminationMillis(this.timeout.toMillis());
+		this.threads.setAwaitTerminationMillis(timeout.toMillis());
 		this.threads.initialize();
 	}
 
@@ -107,7 +106,7 @@ public class HashingQueue implements DisposableBean {
 	 */
 	private static final class Turn<T> {
 
-		private final Supplier<T> work;
+		private @Nullable Supplier<T> work;
 
 		private final AtomicBoolean claimed = new AtomicBoolean();
 
@@ -118,11 +117,12 @@ public class HashingQueue implements DisposableBean {
 		}
 
 		void take() {
-			if (!this.claimed.compareAndSet(false, true)) {
+			Supplier<T> claimedWork = claim();
+			if (claimedWork == null) {
 				return;
 			}
 			try {
-				this.result.complete(this.work.get());
+				this.result.complete(claimedWork.get());
 			}
 			catch (RuntimeException | Error ex) {
 				this.result.completeExceptionally(ex);
@@ -130,9 +130,22 @@ public class HashingQueue implements DisposableBean {
 		}
 
 		void expire() {
-			if (this.claimed.compareAndSet(false, true)) {
+			if (claim() != null) {
 				this.result.completeExceptionally(HashingBusyException.waitedTooLong());
 			}
+		}
+
+		/**
+		 * The work, to the first caller only. The turn forgets it, since the timer keeps
+		 * the turn until it fires and the work holds the request's password.
+		 */
+		private @Nullable Supplier<T> claim() {
+			if (!this.claimed.compareAndSet(false, true)) {
+				return null;
+			}
+			Supplier<T> claimedWork = this.work;
+			this.work = null;
+			return claimedWork;
 		}
 
 	}
