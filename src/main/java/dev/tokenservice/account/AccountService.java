@@ -3,11 +3,13 @@ package dev.tokenservice.account;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 import dev.tokenservice.audit.AuditLog;
 import dev.tokenservice.throttle.LoginAttempt;
 import dev.tokenservice.throttle.Throttle;
+import dev.tokenservice.throttle.ThrottledException;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -17,7 +19,9 @@ import org.springframework.stereotype.Service;
  * Registration, password authentication and a user's own account changes, and the current
  * state of a token's holder. The only way other packages reach user accounts. Passwords
  * are hashed before any transaction opens: a 70 ms hash must not hold a database
- * connection.
+ * connection. Logins and registrations are throttled on the caller's thread, so a refused
+ * attempt never takes a place in the {@link HashingQueue}, and complete on a hashing
+ * thread.
  */
 @Service
 public class AccountService {
@@ -30,6 +34,8 @@ public class AccountService {
 
 	private final PasswordHasher hasher;
 
+	private final HashingQueue hashing;
+
 	private final PasswordPolicy policy;
 
 	private final Throttle throttle;
@@ -38,10 +44,11 @@ public class AccountService {
 
 	private final ApplicationEventPublisher events;
 
-	AccountService(UserAccountRepository users, PasswordHasher hasher, PasswordPolicy policy, Throttle throttle,
-			Clock clock, ApplicationEventPublisher events) {
+	AccountService(UserAccountRepository users, PasswordHasher hasher, HashingQueue hashing, PasswordPolicy policy,
+			Throttle throttle, Clock clock, ApplicationEventPublisher events) {
 		this.users = users;
 		this.hasher = hasher;
+		this.hashing = hashing;
 		this.policy = policy;
 		this.throttle = throttle;
 		this.clock = clock;
@@ -52,11 +59,13 @@ public class AccountService {
 	 * Stores a new user and returns its id. The unique index alone decides a race between
 	 * two registrations of one name.
 	 */
-	long register(RegisterRequest request, String client) {
+	CompletableFuture<Long> register(RegisterRequest request, String client) {
 		this.throttle.admitRegistration(client);
-		long userId = create(request.username(), request.email(), request.password(), Role.USER);
-		AuditLog.registered(userId, canonical(request.username()), client);
-		return userId;
+		return this.hashing.submit(() -> {
+			long userId = create(request.username(), request.email(), request.password(), Role.USER);
+			AuditLog.registered(userId, canonical(request.username()), client);
+			return userId;
+		});
 	}
 
 	long create(String username, String email, String password, Role role) {
@@ -75,10 +84,29 @@ public class AccountService {
 	/**
 	 * The holder of these credentials, if the password is right and the account enabled.
 	 * Throttled per username and client address, where only wrong passwords count.
+	 * @throws ThrottledException at once, for an attempt over a limit
+	 * @throws HashingBusyException at once, when the hashing queue is full
 	 */
-	public TokenHolder authenticate(Credentials credentials, String client) {
+	public CompletableFuture<TokenHolder> authenticate(Credentials credentials, String client) {
 		String username = possibleUsername(credentials.username());
 		LoginAttempt attempt = this.throttle.admitLogin(username, client);
+		CompletableFuture<TokenHolder> holder;
+		try {
+			holder = this.hashing.submit(() -> admittedHolder(credentials, client, username, attempt));
+		}
+		catch (HashingBusyException ex) {
+			giveBack(attempt, ex);
+			throw ex;
+		}
+		return holder.whenComplete((ignored, failure) -> {
+			// Refused after waiting in the queue: its work never ran.
+			if (failure instanceof HashingBusyException busy) {
+				giveBack(attempt, busy);
+			}
+		});
+	}
+
+	private TokenHolder admittedHolder(Credentials credentials, String client, String username, LoginAttempt attempt) {
 		Optional<UserAccount> found;
 		boolean matched;
 		try {

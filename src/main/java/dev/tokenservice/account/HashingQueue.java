@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * finishes, so a 503 never hides a stored user.
  */
 @Component
-public class HashingQueue implements DisposableBean {
+class HashingQueue implements DisposableBean {
 
 	private static final ThreadLocal<Boolean> onHashingThread = ThreadLocal.withInitial(() -> false);
 
@@ -55,7 +55,7 @@ public class HashingQueue implements DisposableBean {
 	 * Runs the work on a hashing thread, with the caller's log context (its request id).
 	 * @throws HashingBusyException if the queue is full
 	 */
-	public <T> CompletableFuture<T> submit(Supplier<T> work) {
+	<T> CompletableFuture<T> submit(Supplier<T> work) {
 		Turn<T> turn = new Turn<>(work);
 		try {
 			this.threads.execute(turn::take);

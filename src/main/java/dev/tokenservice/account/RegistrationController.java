@@ -28,11 +28,8 @@ class RegistrationController {
 
 	private final AccountService accounts;
 
-	private final HashingQueue hashing;
-
-	RegistrationController(AccountService accounts, HashingQueue hashing) {
+	RegistrationController(AccountService accounts) {
 		this.accounts = accounts;
-		this.hashing = hashing;
 	}
 
 	@Operation(operationId = "registerUser", summary = "Register a user",
@@ -51,8 +48,7 @@ class RegistrationController {
 	@PostMapping(path = "/register-user", consumes = MediaType.APPLICATION_JSON_VALUE)
 	CompletableFuture<ResponseEntity<AccountMessage>> register(@Valid @RequestBody RegisterRequest request,
 			@Parameter(hidden = true) HttpServletRequest http) {
-		String client = http.getRemoteAddr();
-		return this.hashing.submit(() -> this.accounts.register(request, client))
+		return this.accounts.register(request, http.getRemoteAddr())
 			.thenApply((userId) -> ResponseEntity.created(URI.create("/users/" + userId))
 				.body(AccountMessage.of("User created successfully", userId)));
 	}

@@ -1,12 +1,13 @@
 package dev.tokenservice.token;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
 import dev.tokenservice.account.AccountDisabledException;
 import dev.tokenservice.account.AccountService;
 import dev.tokenservice.account.Credentials;
-import dev.tokenservice.account.HashingQueue;
 import dev.tokenservice.account.InvalidCredentialsException;
-import java.util.concurrent.CompletableFuture;
-
+import dev.tokenservice.account.TokenHolder;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -29,7 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /token} in its two styles, told apart by content type: the tutorial's JSON
  * body and the OAuth 2.0 password grant. Both feed the same authentication; only the
- * error shape differs. The login runs on a hashing thread, off the request thread.
+ * error shape differs. The login completes on a hashing thread, off the request thread.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.3">RFC 6749 §4.3</a>
  */
@@ -41,12 +42,9 @@ class TokenController {
 
 	private final TokenIssuer issuer;
 
-	private final HashingQueue hashing;
-
-	TokenController(AccountService accounts, TokenIssuer issuer, HashingQueue hashing) {
+	TokenController(AccountService accounts, TokenIssuer issuer) {
 		this.accounts = accounts;
 		this.issuer = issuer;
-		this.hashing = hashing;
 	}
 
 	@Operation(operationId = "issueToken", summary = "Log in: a token for a username and password", description = """
@@ -96,9 +94,7 @@ class TokenController {
 	@PostMapping(path = "/token", consumes = MediaType.APPLICATION_JSON_VALUE)
 	CompletableFuture<ResponseEntity<TokenResponse>> tokenForJson(@Valid @RequestBody TokenRequest request,
 			@Parameter(hidden = true) HttpServletRequest http) {
-		Credentials credentials = request.credentials();
-		String client = http.getRemoteAddr();
-		return this.hashing.submit(() -> issueFor(credentials, client));
+		return this.accounts.authenticate(request.credentials(), http.getRemoteAddr()).thenApply(this::issuedTo);
 	}
 
 	/** Documented with {@link #tokenForJson}: one operation with two request styles. */
@@ -106,19 +102,24 @@ class TokenController {
 	@PostMapping(path = "/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	CompletableFuture<ResponseEntity<TokenResponse>> tokenForPasswordGrant(HttpServletRequest request) {
 		Credentials credentials = PasswordGrantForm.read(request);
-		String client = request.getRemoteAddr();
-		return this.hashing.submit(() -> {
-			try {
-				return issueFor(credentials, client);
-			}
-			catch (InvalidCredentialsException | AccountDisabledException ex) {
-				throw new OAuth2TokenException("invalid_grant", "The username or password is not valid");
-			}
-		});
+		return this.accounts.authenticate(credentials, request.getRemoteAddr())
+			.thenApply(this::issuedTo)
+			.exceptionally(TokenController::asInvalidGrant);
 	}
 
-	private ResponseEntity<TokenResponse> issueFor(Credentials credentials, String client) {
-		IssuedToken token = this.issuer.issue(this.accounts.authenticate(credentials, client));
+	/**
+	 * In the OAuth style, a wrong password and a disabled account are both invalid_grant.
+	 */
+	private static ResponseEntity<TokenResponse> asInvalidGrant(Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+		if (cause instanceof InvalidCredentialsException || cause instanceof AccountDisabledException) {
+			throw new OAuth2TokenException("invalid_grant", "The username or password is not valid");
+		}
+		throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
+	}
+
+	private ResponseEntity<TokenResponse> issuedTo(TokenHolder holder) {
+		IssuedToken token = this.issuer.issue(holder);
 		long expiresIn = this.issuer.lifetime().toSeconds();
 		// RFC 6749 §5.1: responses carrying tokens must not be cached.
 		return ResponseEntity.ok()

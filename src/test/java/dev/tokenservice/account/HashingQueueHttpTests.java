@@ -174,6 +174,45 @@ class HashingQueueHttpTests {
 	}
 
 	/**
+	 * Cost 12, room for one request in the queue, and a limit of two failed logins:
+	 * guesses over the limit are refused on the request thread and never take a place in
+	 * the queue, so they cannot crowd out other users' logins.
+	 */
+	@Nested
+	@TestInstance(Lifecycle.PER_CLASS)
+	class WhenThrottled {
+
+		private SeparateService client;
+
+		@BeforeAll
+		void startService() {
+			this.client = start("throttled", "password.bcrypt_cost=12", "password.hashing_queue=1",
+					"password.hashing_timeout=60s", "limits.failed_logins_per_user_and_address.capacity=2");
+		}
+
+		@AfterAll
+		void stopService() {
+			this.client.close();
+		}
+
+		@Test
+		void tokenWhenBurstOfGuessesOverTheLimitThenAll429NoneQueued() throws Exception {
+			String username = TestUsers.uniqueName("guessed");
+			assertThat(this.client.register(username, null).status()).isEqualTo(201);
+			for (int i = 0; i < 2; i++) {
+				assertThat(this.client.token(username, "Wrong-Password-" + i, null).status()).isEqualTo(401);
+			}
+			int burst = 4 * Runtime.getRuntime().availableProcessors() + 8;
+
+			List<Reply> replies = Concurrently.send(burst,
+					(i) -> this.client.token(username, "Wrong-Password-again-" + i, null));
+
+			assertThat(replies).extracting(Reply::status).containsOnly(429);
+		}
+
+	}
+
+	/**
 	 * Cost 8 with the default 10 s wait and the default limits, behind a trusted proxy so
 	 * that each client has its own address.
 	 */
