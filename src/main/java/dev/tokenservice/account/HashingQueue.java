@@ -3,7 +3,6 @@ package dev.tokenservice.account;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,8 +28,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class HashingQueue implements DisposableBean {
-
-	private static final ThreadLocal<Boolean> onHashingThread = ThreadLocal.withInitial(() -> false);
 
 	private final ThreadPoolTaskExecutor threads;
 
@@ -67,19 +64,6 @@ class HashingQueue implements DisposableBean {
 		return turn.result;
 	}
 
-	/** Runs the work here if this is a hashing thread, else on one, waiting for it. */
-	<T> T run(Supplier<T> work) {
-		if (onHashingThread.get()) {
-			return work.get();
-		}
-		try {
-			return submit(work).join();
-		}
-		catch (CompletionException ex) {
-			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
-		}
-	}
-
 	@Override
 	public void destroy() {
 		this.threads.shutdown();
@@ -88,7 +72,6 @@ class HashingQueue implements DisposableBean {
 	private static Runnable withCallersLogContext(Runnable task) {
 		Map<String, String> context = MDC.getCopyOfContextMap();
 		return () -> {
-			onHashingThread.set(true);
 			if (context != null) {
 				MDC.setContextMap(context);
 			}

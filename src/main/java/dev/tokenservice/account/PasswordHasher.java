@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
  * The only place a plain password is used: BCrypt at the configured cost, or Argon2id.
  * Stored hashes describe themselves ({@code $2a$...}, {@code $argon2id$...}), so both
  * kinds verify whichever is configured. Every comparison costs one full hash, even for an
- * unknown user, so response times do not reveal which usernames exist. Every hash runs on
- * one of the {@link HashingQueue}'s threads.
+ * unknown user, so response times do not reveal which usernames exist. Requests call it
+ * on the {@link HashingQueue}'s threads, which bound how many hashes run at once.
  */
 @Component
 class PasswordHasher {
@@ -44,26 +44,23 @@ class PasswordHasher {
 	/** Made beside the rest of the start-up rather than adding a hash's time to it. */
 	private final CompletableFuture<String> dummyHash;
 
-	private final HashingQueue queue;
-
-	PasswordHasher(PasswordProperties properties, HashingQueue queue) {
+	PasswordHasher(PasswordProperties properties) {
 		this.bcrypt = new BCryptPasswordEncoder(properties.bcryptCost());
 		PasswordProperties.Argon2 cost = properties.argon2();
 		this.argon2 = new Argon2PasswordEncoder(SALT_BYTES, HASH_BYTES, cost.parallelism(), cost.memoryKib(),
 				cost.iterations());
 		this.configured = (properties.algorithm() == PasswordProperties.Algorithm.ARGON2ID) ? this.argon2 : this.bcrypt;
 		this.dummyHash = CompletableFuture.supplyAsync(() -> this.configured.encode(UUID.randomUUID().toString()));
-		this.queue = queue;
 	}
 
 	String hash(String password) {
-		return this.queue.run(() -> this.configured.encode(password));
+		return this.configured.encode(password);
 	}
 
 	boolean matches(String password, @Nullable String storedHash) {
 		boolean hashable = fitsBcrypt(password);
 		String hash = (storedHash != null) ? storedHash : this.dummyHash.join();
-		boolean matched = this.queue.run(() -> encoderOf(hash).matches(hashable ? password : FILLER, hash));
+		boolean matched = encoderOf(hash).matches(hashable ? password : FILLER, hash);
 		return hashable && storedHash != null && matched;
 	}
 

@@ -52,12 +52,7 @@ class AccessLogFilter extends OncePerRequestFilter {
 	 * Completion may come on any thread, so the request's id is put back for the line.
 	 */
 	private static void logAsync(HttpServletRequest request, HttpServletResponse response, long start) {
-		String id = RequestIdFilter.idOf(request);
-		if (id == null) {
-			log(request, response, start);
-			return;
-		}
-		try (MDC.MDCCloseable requestId = MDC.putCloseable(RequestIdFilter.MDC_KEY, id)) {
+		try (MDC.MDCCloseable requestId = MDC.putCloseable(RequestIdFilter.MDC_KEY, RequestIdFilter.idOf(request))) {
 			log(request, response, start);
 		}
 	}
