@@ -46,20 +46,10 @@ class HashingQueueHttpTests {
 	 * all be served in time. Limits are off: only the queue is under test.
 	 */
 	@Nested
-	@TestInstance(Lifecycle.PER_CLASS)
-	class WhenWaitExceedsTimeout {
+	class WhenWaitExceedsTimeout extends WithService {
 
-		private SeparateService client;
-
-		@BeforeAll
-		void startService() {
-			this.client = start("slow", "password.bcrypt_cost=12", "password.hashing_timeout=300ms",
-					"limits.enabled=false");
-		}
-
-		@AfterAll
-		void stopService() {
-			this.client.close();
+		WhenWaitExceedsTimeout() {
+			super("slow", "password.bcrypt_cost=12", "password.hashing_timeout=300ms", "limits.enabled=false");
 		}
 
 		@Test
@@ -137,20 +127,11 @@ class HashingQueueHttpTests {
 	 * test that ends within seconds was refused at once because the queue was full.
 	 */
 	@Nested
-	@TestInstance(Lifecycle.PER_CLASS)
-	class WhenQueueIsFull {
+	class WhenQueueIsFull extends WithService {
 
-		private SeparateService client;
-
-		@BeforeAll
-		void startService() {
-			this.client = start("full", "password.bcrypt_cost=12", "password.hashing_queue=1",
-					"password.hashing_timeout=60s", "limits.enabled=false");
-		}
-
-		@AfterAll
-		void stopService() {
-			this.client.close();
+		WhenQueueIsFull() {
+			super("full", "password.bcrypt_cost=12", "password.hashing_queue=1", "password.hashing_timeout=60s",
+					"limits.enabled=false");
 		}
 
 		@Test
@@ -179,20 +160,11 @@ class HashingQueueHttpTests {
 	 * the queue, so they cannot crowd out other users' logins.
 	 */
 	@Nested
-	@TestInstance(Lifecycle.PER_CLASS)
-	class WhenThrottled {
+	class WhenThrottled extends WithService {
 
-		private SeparateService client;
-
-		@BeforeAll
-		void startService() {
-			this.client = start("throttled", "password.bcrypt_cost=12", "password.hashing_queue=1",
-					"password.hashing_timeout=60s", "limits.failed_logins_per_user_and_address.capacity=2");
-		}
-
-		@AfterAll
-		void stopService() {
-			this.client.close();
+		WhenThrottled() {
+			super("throttled", "password.bcrypt_cost=12", "password.hashing_queue=1", "password.hashing_timeout=60s",
+					"limits.failed_logins_per_user_and_address.capacity=2");
 		}
 
 		@Test
@@ -217,20 +189,11 @@ class HashingQueueHttpTests {
 	 * that each client has its own address.
 	 */
 	@Nested
-	@TestInstance(Lifecycle.PER_CLASS)
-	class WhenQueueAbsorbsBurst {
+	class WhenQueueAbsorbsBurst extends WithService {
 
-		private SeparateService client;
-
-		@BeforeAll
-		void startService() {
-			this.client = start("absorbing", "password.bcrypt_cost=8", "server.forward-headers-strategy=native",
+		WhenQueueAbsorbsBurst() {
+			super("absorbing", "password.bcrypt_cost=8", "server.forward-headers-strategy=native",
 					"server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1");
-		}
-
-		@AfterAll
-		void stopService() {
-			this.client.close();
 		}
 
 		@Test
@@ -267,24 +230,15 @@ class HashingQueueHttpTests {
 	 * which a login waiting for its hash must not hold.
 	 */
 	@Nested
-	@TestInstance(Lifecycle.PER_CLASS)
-	class WhenTokenEndpointSaturated {
+	class WhenTokenEndpointSaturated extends WithService {
 
 		private static final int LOGIN_THREADS = 16;
 
 		private static final int STATUS_CALLS = 300;
 
-		private SeparateService client;
-
-		@BeforeAll
-		void startService() {
-			this.client = start("saturated", "password.bcrypt_cost=10", "limits.enabled=false",
-					"server.tomcat.threads.max=4", "server.tomcat.threads.min-spare=4");
-		}
-
-		@AfterAll
-		void stopService() {
-			this.client.close();
+		WhenTokenEndpointSaturated() {
+			super("saturated", "password.bcrypt_cost=10", "limits.enabled=false", "server.tomcat.threads.max=4",
+					"server.tomcat.threads.min-spare=4");
 		}
 
 		@Test
@@ -380,10 +334,33 @@ class HashingQueueHttpTests {
 	}
 
 	/**
-	 * Starts the service, with {@code settings} ({@code key=value}) over the defaults.
+	 * A nested class's own application, started once before its tests with
+	 * {@code settings} ({@code key=value}) over the defaults.
 	 */
-	private static SeparateService start(String name, String... settings) {
-		return SeparateService.start(dir.resolve(name), SECRET, settings);
+	@TestInstance(Lifecycle.PER_CLASS)
+	abstract class WithService {
+
+		private final String name;
+
+		private final String[] settings;
+
+		SeparateService client;
+
+		WithService(String name, String... settings) {
+			this.name = name;
+			this.settings = settings;
+		}
+
+		@BeforeAll
+		void startService() {
+			this.client = SeparateService.start(dir.resolve(this.name), SECRET, this.settings);
+		}
+
+		@AfterAll
+		void stopService() {
+			this.client.close();
+		}
+
 	}
 
 }
