@@ -1,8 +1,15 @@
 package dev.tokenservice.token;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -22,6 +29,8 @@ import static org.awaitility.Awaitility.await;
 
 /** {@code GET /token_status} over HTTP: what is valid, and every way a token is not. */
 class TokenStatusHttpTests extends HttpTestSupport {
+
+	private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\nContent-Length: (\\d+)\r\n");
 
 	private String username;
 
@@ -67,6 +76,40 @@ class TokenStatusHttpTests extends HttpTestSupport {
 				: this.api.get("/token_status", "Authorization", authorization);
 
 		assertInvalid(reply);
+	}
+
+	/**
+	 * Resource servers check tokens over pooled connections: one connection serves 1,000
+	 * checks (Tomcat's default is 100) and the last answer asks the client to reconnect.
+	 */
+	@Test
+	void statusWhenChecksRepeatOnOneConnectionThenItStaysOpenFor1000() throws IOException {
+		byte[] request = ("GET /token_status/" + this.token + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+			.getBytes(StandardCharsets.ISO_8859_1);
+		try (Socket socket = new Socket("127.0.0.1", this.api.port())) {
+			socket.setSoTimeout(10_000);
+			InputStream in = new BufferedInputStream(socket.getInputStream());
+			for (int i = 1; i <= 1000; i++) {
+				socket.getOutputStream().write(request);
+				String head = readHead(in);
+				assertThat(head).as("response %d", i).startsWith("HTTP/1.1 200");
+				assertThat(head.contains("\r\nConnection: close\r\n")).as("response %d closes", i).isEqualTo(i == 1000);
+				Matcher length = CONTENT_LENGTH.matcher(head);
+				assertThat(length.find()).as("response %d has a Content-Length", i).isTrue();
+				in.skipNBytes(Long.parseLong(length.group(1)));
+			}
+			assertThat(in.read()).as("the server closed the connection").isEqualTo(-1);
+		}
+	}
+
+	private static String readHead(InputStream in) throws IOException {
+		StringBuilder head = new StringBuilder();
+		while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+			int next = in.read();
+			assertThat(next).as("the response ended inside its headers: %s", head).isNotEqualTo(-1);
+			head.append((char) next);
+		}
+		return head.toString();
 	}
 
 	/**
