@@ -6,6 +6,8 @@
   client.py login BASE FILE [--clients N]        log in every user named in FILE; exit 1 unless all get 200
   client.py race BASE [--count N]                N concurrent registrations of one name, then N
                                                  concurrent logins of it; exit 1 unless 1x201 + (N-1)x409, Nx200
+  client.py tokens BASE COUNT [--clients N]      register one user, log it in COUNT times and check each
+                                                 token once; exit 1 unless all get 200
   client.py soak BASE SECONDS [--clients N] [--admin USER:PASSWORD]
                                                  mixed traffic; exit 1 on any 5xx or unexpected status
 
@@ -139,6 +141,31 @@ def login(args):
     for username, status in failures[:20]:
         print("  %s: %s" % (username, status))
     return 1 if failures else 0
+
+
+def tokens(args):
+    """Tokens issued and checked as fast as the clients can: fills the service's remembered-token cache."""
+    username = unique_name("tokens")
+    status = Client(args.base).register(username)[0]
+    if status != 201:
+        raise SystemExit("registration failed: %s" % status)
+    statuses = collections.Counter()
+    lock = threading.Lock()
+    started = time.monotonic()
+
+    def worker(index):
+        client = Client(args.base)
+        for _ in range(index, args.count, args.clients):
+            status, body, _ = client.login(username)
+            if status == 200:
+                status = "check %s" % client.request("GET", "/token_status/" + body["token"])[0]
+            with lock:
+                statuses[status] += 1
+
+    run_threads(args.clients, worker)
+    print("tokens: %d issued and checked in %.0f s: %s" % (
+        args.count, time.monotonic() - started, dict(statuses)))
+    return 0 if statuses == {"check 200": args.count} else 1
 
 
 def burst(base, count, call):
@@ -282,13 +309,17 @@ def main():
     p = commands.add_parser("race")
     p.add_argument("base")
     p.add_argument("--count", type=int, default=100)
+    p = commands.add_parser("tokens")
+    p.add_argument("base")
+    p.add_argument("count", type=int)
+    p.add_argument("--clients", type=int, default=8)
     p = commands.add_parser("soak")
     p.add_argument("base")
     p.add_argument("seconds", type=float)
     p.add_argument("--clients", type=int, default=8)
     p.add_argument("--admin", help="USER:PASSWORD of an admin, to include POST /introspect")
     args = parser.parse_args()
-    return {"register": register, "login": login, "race": race, "soak": lambda a: Soak(a).run()}[args.command](args)
+    return {"register": register, "login": login, "race": race, "tokens": tokens, "soak": lambda a: Soak(a).run()}[args.command](args)
 
 
 if __name__ == "__main__":
