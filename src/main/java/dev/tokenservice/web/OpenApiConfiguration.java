@@ -28,6 +28,7 @@ import org.springdoc.core.properties.SpringDocConfigProperties;
 import org.springdoc.core.utils.SpringDocUtils;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.context.annotation.Bean;
@@ -39,9 +40,12 @@ import org.springframework.context.annotation.Configuration;
  * bodies in snake_case, the one error shape), so the controllers' annotations only list
  * what differs per endpoint.
  *
+ * Absent, like springdoc's own beans, when an operator turns the document off.
+ *
  * @see <a href="https://spec.openapis.org/oas/v3.1.0">OpenAPI 3.1</a>
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "springdoc.api-docs.enabled", matchIfMissing = true)
 class OpenApiConfiguration {
 
 	/** Users' JWTs ({@code Authorization: Bearer ...}), from {@code POST /token}. */

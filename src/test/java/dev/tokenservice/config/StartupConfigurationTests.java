@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.tokenservice.TokenServiceApplication;
+import dev.tokenservice.support.Api;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -169,6 +170,42 @@ class StartupConfigurationTests {
 				.peek((line) -> assertThat(line).contains(" WARN "))
 				.findFirst()
 				.orElseThrow(() -> new AssertionError("No log line containing: " + message));
+		}
+
+	}
+
+	/**
+	 * The OpenAPI document and Swagger UI are public by default and can be turned off.
+	 */
+	@Nested
+	class ApiDocumentation {
+
+		@Test
+		void startWhenDefaultsThenNoWarningAboutTheApiDocumentationBeingPublic(CapturedOutput output)
+				throws IOException {
+			Path config = writeConfig("jwt:\n  issuer: token-service\n");
+			try (ConfigurableApplicationContext context = start(config)) {
+				assertThat(context.isActive()).isTrue();
+			}
+			assertThat(output.getAll()).contains("Tomcat started on port")
+				.doesNotContain("To disable it in production");
+		}
+
+		@Test
+		void startWhenApiDocumentationTurnedOffThenServesWithoutIt() throws IOException {
+			Path config = writeConfig("""
+					springdoc:
+					  api-docs:
+					    enabled: false
+					  swagger-ui:
+					    enabled: false
+					""");
+			try (ConfigurableApplicationContext context = start(config)) {
+				Api api = new Api(context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
+				assertThat(api.get("/v3/api-docs").status()).isEqualTo(404);
+				assertThat(api.get("/swagger-ui.html").status()).isEqualTo(404);
+				assertThat(api.get("/actuator/health/liveness").status()).isEqualTo(200);
+			}
 		}
 
 	}
