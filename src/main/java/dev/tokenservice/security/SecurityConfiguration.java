@@ -5,8 +5,10 @@ import dev.tokenservice.token.TokenVerifier;
 import dev.tokenservice.web.ErrorResponse;
 import dev.tokenservice.web.ErrorResponseWriter;
 
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -18,6 +20,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * One stateless filter chain for a JSON API: no sessions, cookies, CSRF tokens, login
@@ -42,7 +45,7 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain apiFilterChain(HttpSecurity http, TokenVerifier verifier, IntrospectionProperties introspection,
-			ErrorResponseWriter errors) throws Exception {
+			ErrorResponseWriter errors, Environment environment) throws Exception {
 		JsonAuthenticationEntryPoint entryPoint = new JsonAuthenticationEntryPoint(errors);
 		SecurityContextRepository contexts = new RequestAttributeSecurityContextRepository();
 		return http
@@ -69,6 +72,8 @@ class SecurityConfiguration {
 				.permitAll()
 				.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
 				.permitAll()
+				.requestMatchers(separateManagementPort(environment))
+				.permitAll()
 				// Everything else the actuator shows (build, metrics) is for operators.
 				.requestMatchers("/actuator/**")
 				.hasRole(ADMIN)
@@ -92,6 +97,20 @@ class SecurityConfiguration {
 				.anyRequest()
 				.permitAll())
 			.build();
+	}
+
+	/**
+	 * Requests to the actuator on a port of its own ({@code management.server.port}): it
+	 * is reachable only where the operator put it (an internal address), so monitoring
+	 * scrapes it without a token. Matches nothing when the actuator shares the service's
+	 * port.
+	 */
+	private static RequestMatcher separateManagementPort(Environment environment) {
+		if (ManagementPortType.get(environment) != ManagementPortType.DIFFERENT) {
+			return (request) -> false;
+		}
+		return (request) -> request.getLocalPort() == environment.getProperty("local.management.port", Integer.class,
+				-1);
 	}
 
 	/**
