@@ -11,16 +11,20 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
-import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * One stateless filter chain for a JSON API: no sessions, cookies, CSRF tokens, login
@@ -72,11 +76,10 @@ class SecurityConfiguration {
 				.permitAll()
 				.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
 				.permitAll()
-				.requestMatchers(separateManagementPort(environment))
-				.permitAll()
 				// Everything else the actuator shows (build, metrics) is for operators.
 				.requestMatchers("/actuator/**")
-				.hasRole(ADMIN)
+				.access(AuthorizationManagers.anyOf(onSeparateManagementPort(environment),
+						AuthorityAuthorizationManager.hasRole(ADMIN)))
 				.requestMatchers(HttpMethod.PUT, "/toggle-user-permission/**")
 				.hasRole(ADMIN)
 				.requestMatchers(HttpMethod.DELETE, "/remove-user/**")
@@ -100,17 +103,16 @@ class SecurityConfiguration {
 	}
 
 	/**
-	 * Requests to the actuator on a port of its own ({@code management.server.port}): it
-	 * is reachable only where the operator put it (an internal address), so monitoring
-	 * scrapes it without a token. Matches nothing when the actuator shares the service's
-	 * port.
+	 * Grants requests that arrive on the actuator's own port
+	 * ({@code management.server.port}): it is reachable only where the operator put it
+	 * (an internal address), so monitoring scrapes it without a token. Grants nothing
+	 * when the actuator shares the service's port. It looks at no credentials, so it goes
+	 * before the role check, which needs them.
 	 */
-	private static RequestMatcher separateManagementPort(Environment environment) {
-		if (ManagementPortType.get(environment) != ManagementPortType.DIFFERENT) {
-			return (request) -> false;
-		}
-		return (request) -> request.getLocalPort() == environment.getProperty("local.management.port", Integer.class,
-				-1);
+	private static AuthorizationManager<RequestAuthorizationContext> onSeparateManagementPort(Environment environment) {
+		boolean separatePort = ManagementPortType.get(environment) == ManagementPortType.DIFFERENT;
+		return (authentication, context) -> new AuthorizationDecision(separatePort && context.getRequest()
+			.getLocalPort() == environment.getProperty("local.management.port", Integer.class, -1));
 	}
 
 	/**
