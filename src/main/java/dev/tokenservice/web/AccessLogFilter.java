@@ -1,6 +1,7 @@
 package dev.tokenservice.web;
 
 import java.io.IOException;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -22,7 +23,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class AccessLogFilter extends OncePerRequestFilter {
 
-	static final String TOKEN_STATUS_PREFIX = "/token_status/";
+	private static final String TOKEN_STATUS_PREFIX = "/token_status/";
+
+	/** A path segment that starts like every JWT: <code>{"</code> in base64url. */
+	private static final Pattern JWT_SEGMENT = Pattern.compile("(?<=/)eyJ[^/]*");
 
 	private static final Logger access = LoggerFactory.getLogger("access");
 
@@ -44,8 +48,8 @@ class AccessLogFilter extends OncePerRequestFilter {
 	}
 
 	private static void log(HttpServletRequest request, HttpServletResponse response, long start) {
-		access.info("{} \"{} {}\" {} {}ms", request.getRemoteAddr(), request.getMethod(),
-				masked(request.getRequestURI()), response.getStatus(), (System.nanoTime() - start) / 1_000_000);
+		access.info("{} \"{} {}\" {} {}ms", request.getRemoteAddr(), request.getMethod(), masked(request),
+				response.getStatus(), (System.nanoTime() - start) / 1_000_000);
 	}
 
 	/**
@@ -57,8 +61,17 @@ class AccessLogFilter extends OncePerRequestFilter {
 		}
 	}
 
-	static String masked(String path) {
-		return path.startsWith(TOKEN_STATUS_PREFIX) ? TOKEN_STATUS_PREFIX + "[token]" : path;
+	/**
+	 * The path as sent, unless it names {@code /token_status/} in any spelling the server
+	 * decodes to it ({@code /%74oken_status/}, {@code //token_status/}): then the token
+	 * is masked. A JWT anywhere else (a mistyped path) is masked by its JSON header's
+	 * encoding, which every JWT starts with.
+	 */
+	private static String masked(HttpServletRequest request) {
+		if (request.getServletPath().startsWith(TOKEN_STATUS_PREFIX)) {
+			return TOKEN_STATUS_PREFIX + "[token]";
+		}
+		return JWT_SEGMENT.matcher(request.getRequestURI()).replaceAll("[token]");
 	}
 
 	/** An {@link AsyncListener} that acts once the asynchronous request is complete. */

@@ -11,21 +11,27 @@ import org.springframework.core.Ordered;
 
 /**
  * Keeps the framework loggers that quote request data at a level where they do not: at
- * DEBUG and TRACE they print request paths (with tokens), query strings, JSON parse
- * errors (with the offending value) and bound SQL parameters or entities (with password
- * hashes). Runs right after Spring Boot applies {@code logging.level.*}, so no
- * configuration can turn them back on; other loggers stay free to go to DEBUG.
+ * DEBUG and TRACE (a few even at INFO or WARN) they print request paths (with tokens),
+ * query strings, JSON parse errors (with the offending value) and bound SQL parameters or
+ * entities (with password hashes). Runs right after Spring Boot applies
+ * {@code logging.level.*}, so no configuration can turn them back on; other loggers stay
+ * free to go to DEBUG.
  */
 class SensitiveLoggerLevels implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
 
 	/** Each logger and the most verbose level at which it is still safe. */
-	static final Map<String, LogLevel> QUIETEST_SAFE_LEVELS = Map.of(
-			"org.springframework.security.web.FilterChainProxy", LogLevel.INFO,
-			"org.springframework.web.servlet.DispatcherServlet", LogLevel.INFO,
-			"org.springframework.web.method.HandlerMethod", LogLevel.INFO,
-			"org.springframework.web.servlet.mvc.method.annotation", LogLevel.INFO,
-			"org.springframework.web.servlet.mvc.support", LogLevel.INFO, "org.hibernate", LogLevel.INFO,
-			"org.hibernate.orm.jdbc.bind", LogLevel.OFF, "org.hibernate.orm.jdbc.extract", LogLevel.OFF);
+	static final Map<String, LogLevel> QUIETEST_SAFE_LEVELS = Map.ofEntries(
+			Map.entry("org.springframework.security.web.FilterChainProxy", LogLevel.INFO),
+			Map.entry("org.springframework.web.servlet.DispatcherServlet", LogLevel.INFO),
+			Map.entry("org.springframework.web.method.HandlerMethod", LogLevel.INFO),
+			Map.entry("org.springframework.web.servlet.mvc.method.annotation", LogLevel.INFO),
+			Map.entry("org.springframework.web.servlet.mvc.support", LogLevel.INFO),
+			// "No mapping for GET /token-status/<token>" (a mistyped path) at WARN.
+			Map.entry("org.springframework.web.servlet.PageNotFound", LogLevel.ERROR),
+			// The target of a request line it cannot parse, token included, at INFO.
+			Map.entry("org.apache.coyote.http11.Http11Processor", LogLevel.WARN),
+			Map.entry("org.hibernate", LogLevel.INFO), Map.entry("org.hibernate.orm.jdbc.bind", LogLevel.OFF),
+			Map.entry("org.hibernate.orm.jdbc.extract", LogLevel.OFF));
 
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {

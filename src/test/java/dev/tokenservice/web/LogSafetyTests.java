@@ -179,7 +179,8 @@ class LogSafetyTests {
 			.anyMatch((line) -> line.matches("127\\.0\\.0\\.1 \"DELETE /remove-user/\\d+\" 200 \\d+ms"))
 			.anyMatch((line) -> line.matches("127\\.0\\.0\\.1 \"POST /revoke\" 200 \\d+ms"))
 			.anyMatch((line) -> line.matches("127\\.0\\.0\\.1 \"POST /introspect\" 200 \\d+ms"))
-			.anyMatch((line) -> line.matches("127\\.0\\.0\\.1 \"POST /register-user\" 400 \\d+ms"));
+			.anyMatch((line) -> line.matches("127\\.0\\.0\\.1 \"POST /register-user\" 400 \\d+ms"))
+			.anyMatch((line) -> line.matches("127\\.0\\.0\\.1 \"GET /token-status/\\[token\\]\" 404 \\d+ms"));
 		assertThat(lines).as("no query string").noneMatch((line) -> line.contains("?"));
 		assertThat(lines).as("the token path segment is masked")
 			.filteredOn((line) -> line.contains("/token_status/"))
@@ -309,6 +310,13 @@ class LogSafetyTests {
 		expect(api.postJson("/register-user", "{\"username\":"), 400);
 		expect(api.get("/token_status/" + active + "x"), 401);
 		assertThat(api.raw("GET /token_status/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+			.startsWith("HTTP/1.1 400");
+
+		// A token in a path spelled differently, mistyped, or too broken to parse.
+		expect(api.get("/%74oken_status/" + active), 200);
+		expect(api.get("/token-status/" + active), 404);
+		assertThat(
+				api.raw("GET /token_status/" + active + "{ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
 			.startsWith("HTTP/1.1 400");
 	}
 
