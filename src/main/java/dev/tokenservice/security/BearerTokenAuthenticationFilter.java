@@ -2,10 +2,12 @@ package dev.tokenservice.security;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 
 import dev.tokenservice.account.TokenHolder;
+import dev.tokenservice.token.BearerToken;
 import dev.tokenservice.token.TokenVerifier;
+import dev.tokenservice.token.VerifiedToken;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,6 +20,7 @@ import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
  * Authenticates {@code Authorization: Bearer} requests with the same verifier as
@@ -30,27 +33,46 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class BearerTokenAuthenticationFilter extends OncePerRequestFilter {
 
-	private static final String PREFIX = "bearer ";
-
 	private final TokenVerifier verifier;
 
 	private final SecurityContextRepository contexts;
 
-	BearerTokenAuthenticationFilter(TokenVerifier verifier, SecurityContextRepository contexts) {
+	private final HandlerExceptionResolver exceptions;
+
+	BearerTokenAuthenticationFilter(TokenVerifier verifier, SecurityContextRepository contexts,
+			HandlerExceptionResolver exceptions) {
 		this.verifier = verifier;
 		this.contexts = contexts;
+		this.exceptions = exceptions;
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-		if (authorization != null && authorization.toLowerCase(Locale.ROOT).startsWith(PREFIX)) {
-			this.verifier.verify(authorization.substring(PREFIX.length()).trim())
-				.ifPresentOrElse((token) -> authenticate(token.holder(), request, response),
-						() -> JsonAuthenticationEntryPoint.rememberFailure(request, "Invalid token"));
+		Optional<String> token = BearerToken.from(request.getHeader(HttpHeaders.AUTHORIZATION));
+		if (token.isPresent()) {
+			Optional<VerifiedToken> verified;
+			try {
+				verified = this.verifier.verify(token.get());
+			}
+			catch (RuntimeException ex) {
+				answerFailure(request, response, ex);
+				return;
+			}
+			verified.ifPresentOrElse((valid) -> authenticate(valid.holder(), request, response),
+					() -> JsonAuthenticationEntryPoint.rememberFailure(request, "Invalid token"));
 		}
 		chain.doFilter(request, response);
+	}
+
+	/**
+	 * A database that cannot answer gets the same 503 as in any endpoint: the controller
+	 * advice answers, as it does for every exception that it knows.
+	 */
+	private void answerFailure(HttpServletRequest request, HttpServletResponse response, RuntimeException ex) {
+		if (this.exceptions.resolveException(request, response, null, ex) == null) {
+			throw ex;
+		}
 	}
 
 	/** {@code /token_status} reads its Bearer header itself; verifying twice is waste. */

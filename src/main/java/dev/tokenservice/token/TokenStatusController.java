@@ -2,7 +2,6 @@ package dev.tokenservice.token;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -27,8 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "Tokens")
 class TokenStatusController {
-
-	private static final String BEARER_PREFIX = "bearer ";
 
 	private final TokenVerifier verifier;
 
@@ -62,10 +59,7 @@ class TokenStatusController {
 	@GetMapping("/token_status")
 	TokenStatusResponse statusOfBearerToken(@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.AUTHORIZATION,
 			required = false) @Nullable String authorization) {
-		if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith(BEARER_PREFIX)) {
-			throw new InvalidTokenException();
-		}
-		return status(authorization.substring(BEARER_PREFIX.length()).trim());
+		return status(BearerToken.from(authorization).orElseThrow(InvalidTokenException::new));
 	}
 
 	private TokenStatusResponse status(String token) {

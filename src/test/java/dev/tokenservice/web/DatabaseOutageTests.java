@@ -143,6 +143,9 @@ class DatabaseOutageTests {
 		assertUnavailable(outage, "POST /token (form)", post("/token", "application/x-www-form-urlencoded",
 				Api.form(Map.of("grant_type", "password", "username", username, "password", TestUsers.PASSWORD))));
 		assertUnavailable(outage, "GET /token_status", get("/token_status/" + unchecked));
+		// A bearer token is verified before any endpoint is chosen.
+		assertUnavailable(outage, "GET /me (Bearer)",
+				request("/me").header("Authorization", "Bearer " + token).build());
 		Reply readiness = timed(outage, "GET readiness", get("/actuator/health/readiness"));
 		outage.assertThat(readiness.status()).as("readiness %s", readiness).isEqualTo(503);
 		outage.assertThat(readiness.body()).as("readiness").contains("\"status\":\"DOWN\"");

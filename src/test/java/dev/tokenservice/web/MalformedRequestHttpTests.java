@@ -133,6 +133,31 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 			assertJsonError(reply);
 		}
 
+		@ParameterizedTest
+		@ValueSource(strings = { "PROPFIND", "FOO", "get" })
+		void registerWhenUnknownMethodThen405Json(String method) {
+			Reply reply = api.send(method, "/register-user", "application/json", "{}");
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(405);
+			assertThat(reply.header("Allow")).contains("POST");
+			assertJsonError(reply);
+		}
+
+		/**
+		 * Even a request without a body or a length (as curl sends a GET), whose type the
+		 * body-size check reads.
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "/me", "/token_status/abc", "/register-user" })
+		void getWhenContentTypeUnparsableThen415Json(String path) {
+			for (String contentType : List.of("garbage", ";", "application/")) {
+				String response = api.raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
+						+ "\r\nConnection: close\r\n\r\n");
+
+				assertRawJsonStatus(response, 415);
+			}
+		}
+
 		@Test
 		void tokenStatusWhenPostThen405Json() {
 			Reply reply = api.post("/token_status/abc", "application/json", "{}");
