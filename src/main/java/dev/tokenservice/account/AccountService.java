@@ -160,8 +160,9 @@ public class AccountService {
 			throw new PasswordRejectedException("new_password", problem);
 		});
 		String hash = this.hasher.hash(request.newPassword());
-		if (this.users.changePassword(user.getId(), hash, this.clock.instant()) == 0) {
-			throw new AccountNotFoundException();
+		if (this.users.changePassword(user.getId(), user.getPasswordHash(), hash, this.clock.instant()) == 0) {
+			// Changed (or deleted) since the current password was checked.
+			throw new InvalidCredentialsException();
 		}
 		this.events.publishEvent(new TokenValidityChanged(user.getId()));
 		AuditLog.accountChanged("password_changed", user.getId());

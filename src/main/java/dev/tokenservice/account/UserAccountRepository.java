@@ -37,11 +37,15 @@ interface UserAccountRepository extends JpaRepository<UserAccount, Long> {
 			+ "u.version = u.version + 1 where u.id = :id")
 	int endTokensIssuedBefore(long id, Instant now);
 
+	/**
+	 * Sets a new password if the current one is still the one the caller proved: of two
+	 * changes at once, the one that checked against an outdated hash writes nothing.
+	 */
 	@Transactional
 	@Modifying(clearAutomatically = true)
-	@Query("update UserAccount u set u.passwordHash = :hash, u.tokenVersion = u.tokenVersion + 1, "
-			+ "u.updatedAt = :now, u.version = u.version + 1 where u.id = :id")
-	int changePassword(long id, String hash, Instant now);
+	@Query("update UserAccount u set u.passwordHash = :newHash, u.tokenVersion = u.tokenVersion + 1, "
+			+ "u.updatedAt = :now, u.version = u.version + 1 where u.id = :id and u.passwordHash = :currentHash")
+	int changePassword(long id, String currentHash, String newHash, Instant now);
 
 	/**
 	 * Swaps the hash for a stronger one of the same password; the token version stays.

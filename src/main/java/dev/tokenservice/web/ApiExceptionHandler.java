@@ -25,6 +25,7 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.MethodParameter;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.dao.UncategorizedDataAccessException;
 import org.springframework.http.HttpHeaders;
@@ -137,6 +138,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ErrorResponse> tooLarge(PayloadTooLargeException ex) {
 		return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ErrorResponse.of(ex.getMessage()));
+	}
+
+	/**
+	 * Another request wrote the same user between this one's read and its write (two
+	 * admins toggling one user, a toggle racing a password change): this one wrote
+	 * nothing, and sending it again works.
+	 */
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> concurrentChange(OptimisticLockingFailureException ex) {
+		return ResponseEntity.status(HttpStatus.CONFLICT)
+			.body(ErrorResponse.of("The user was changed by another request at the same time: try again"));
 	}
 
 	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,

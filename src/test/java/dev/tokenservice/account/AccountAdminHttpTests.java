@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.tokenservice.support.Api;
+import dev.tokenservice.support.Concurrently;
 import dev.tokenservice.support.HttpTestSupport;
 import dev.tokenservice.support.Reply;
 import dev.tokenservice.support.TestTokens;
@@ -753,6 +754,27 @@ class AccountAdminHttpTests extends HttpTestSupport {
 			finally {
 				pool.shutdownNow();
 			}
+		}
+
+		/**
+		 * Admins disabling one user at the same moment each read the user before any
+		 * writes it: one write lands, the others find the row changed.
+		 */
+		@Test
+		void toggleSameUserConcurrentlyThen200Or409TryAgainNeverServerError() throws Exception {
+			long id = userIdOf(TestUsers.registered(api(), "toggled-at-once"));
+			String root = adminToken();
+
+			List<Reply> replies = Concurrently.send(20,
+					(i) -> api().withToken("PUT", "/toggle-user-permission/" + id + "/0", root));
+
+			assertThat(replies).as(replies.toString())
+				.allMatch((reply) -> reply.status() == 200 || reply.status() == 409)
+				.anyMatch((reply) -> reply.status() == 200);
+			assertThat(replies).filteredOn((reply) -> reply.status() == 409)
+				.allMatch((reply) -> reply.text("message")
+					.equals("The user was changed by another request at the same time: try again"));
+			assertThat(jdbc().queryForObject("select enabled from users where id = ?", Boolean.class, id)).isFalse();
 		}
 
 		private void assertLoser(Reply loser, Reply winner) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.tokenservice.support.Concurrently;
 import dev.tokenservice.support.HttpTestSupport;
 import dev.tokenservice.support.Reply;
 import dev.tokenservice.support.TestTokens;
@@ -136,6 +137,33 @@ class MyAccountHttpTests extends HttpTestSupport {
 			Reply newTokenStatus = api.tokenStatus(newLogin.text("token"));
 			assertThat(newTokenStatus.status()).isEqualTo(200);
 			assertThat(newTokenStatus.number("user_id")).isEqualTo(userId);
+		}
+
+		/**
+		 * Two changes sent at once, each proving the same current password: one lands,
+		 * the other finds that password no longer current. Five rounds, since either may
+		 * reach the database first.
+		 */
+		@Test
+		void changePasswordTwiceConcurrentlyThenOneLandsOther401AndOnlyItsPasswordWorks() throws Exception {
+			String current = TestUsers.PASSWORD;
+			for (int round = 0; round < 5; round++) {
+				String proven = current;
+				String holder = api.tokenFor(username, proven);
+				List<String> candidates = List.of("Cedar-Lagoon-" + round + "-Otter-East",
+						"Cedar-Lagoon-" + round + "-Otter-West");
+				List<Reply> replies = Concurrently.send(2, (i) -> api.postJson("/change-password",
+						Map.of("current_password", proven, "new_password", candidates.get(i)), holder));
+
+				assertThat(replies).as("round %d: %s", round, replies)
+					.extracting(Reply::status)
+					.containsExactlyInAnyOrder(200, 401);
+				int landed = (replies.get(0).status() == 200) ? 0 : 1;
+				current = candidates.get(landed);
+				assertThat(api.token(username, current).status()).as("round %d", round).isEqualTo(200);
+				assertThat(api.token(username, candidates.get(1 - landed)).status()).as("round %d", round)
+					.isEqualTo(401);
+			}
 		}
 
 		@Test
