@@ -23,6 +23,11 @@ public record JwtProperties(String secret, HmacAlgorithm algorithm,
 		@DurationUnit(ChronoUnit.MINUTES) Duration expirationTime, String issuer,
 		@DurationUnit(ChronoUnit.SECONDS) Duration clockSkew) {
 
+	/**
+	 * Longer than any access token should live, short of dates no JWT library handles.
+	 */
+	static final Duration MAX_EXPIRATION_TIME = Duration.ofDays(365);
+
 	@ConstructorBinding
 	public JwtProperties(String secret, String algorithm, @DurationUnit(ChronoUnit.MINUTES) Duration expirationTime,
 			String issuer, @DefaultValue("30") @DurationUnit(ChronoUnit.SECONDS) Duration clockSkew) {
@@ -37,6 +42,10 @@ public record JwtProperties(String secret, HmacAlgorithm algorithm,
 		}
 		if (expirationTime == null || expirationTime.isNegative() || expirationTime.isZero()) {
 			throw new InvalidConfigurationException("jwt.expiration_time", "must be a positive number of minutes");
+		}
+		if (expirationTime.compareTo(MAX_EXPIRATION_TIME) > 0) {
+			throw new InvalidConfigurationException("jwt.expiration_time",
+					"must be at most " + MAX_EXPIRATION_TIME.toMinutes() + " minutes (a year)");
 		}
 		if (issuer == null || issuer.isBlank()) {
 			throw new InvalidConfigurationException("jwt.issuer", "must not be empty");

@@ -40,15 +40,21 @@ public record PasswordProperties(int bcryptCost, int minLength, @DefaultValue("t
 		if (minLength < 1 || minLength > MAX_BYTES) {
 			throw new InvalidConfigurationException("password.min_length", "must be between 1 and " + MAX_BYTES);
 		}
-		if (hashingTimeout == null || hashingTimeout.isNegative() || hashingTimeout.isZero()) {
-			throw new InvalidConfigurationException("password.hashing_timeout", "must be a positive duration");
+		if (hashingTimeout == null || hashingTimeout.isNegative() || hashingTimeout.isZero()
+				|| hashingTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+			throw new InvalidConfigurationException("password.hashing_timeout",
+					"must be a positive duration of at most 5 minutes");
 		}
 		if (hashingQueue < 0) {
 			throw new InvalidConfigurationException("password.hashing_queue", "must be 0 or more");
 		}
-		if (argon2.memoryKib() < 7168 || argon2.iterations() < 1 || argon2.parallelism() < 1) {
+		// The upper bounds keep the encoded hash within the 100 characters the database
+		// keeps.
+		if (argon2.memoryKib() < 7168 || argon2.memoryKib() > 1_048_576 || argon2.iterations() < 1
+				|| argon2.iterations() > 10 || argon2.parallelism() < 1 || argon2.parallelism() > 8) {
 			throw new InvalidConfigurationException("password.argon2",
-					"needs memory_kib of at least 7168 (7 MiB) and iterations and parallelism of at least 1");
+					"needs memory_kib from 7168 (7 MiB) to 1048576 (1 GiB), iterations from 1 to 10 "
+							+ "and parallelism from 1 to 8");
 		}
 	}
 

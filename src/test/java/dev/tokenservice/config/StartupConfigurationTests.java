@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -47,6 +48,8 @@ class StartupConfigurationTests {
 				jwt.algorithm         | none  | must be one of HS256, HS384, HS512 (got 'none')
 				jwt.expiration_time   | 0     | must be a positive number of minutes
 				jwt.expiration_time   | -5    | must be a positive number of minutes
+				jwt.expiration_time   | 525601 | must be at most 525600 minutes (a year)
+				password.hashing_timeout | 6m | must be a positive duration of at most 5 minutes
 				password.bcrypt_cost  | 3     | must be between 4 and 31
 				password.bcrypt_cost  | 32    | must be between 4 and 31
 				password.min_length   | 0     | must be between 1 and 72
@@ -60,6 +63,18 @@ class StartupConfigurationTests {
 				.rootCause()
 				.hasMessage(key + " " + rule);
 			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + key + " " + rule);
+		}
+
+		/** Past these, the encoded hash would not fit the database's column. */
+		@ParameterizedTest
+		@ValueSource(strings = { "memory_kib: 1048577", "iterations: 11", "parallelism: 9" })
+		void startWhenArgon2CostTooHighThenFailsNamingPasswordArgon2(String cost, CapturedOutput output)
+				throws IOException {
+			Path config = writeConfig("password:\n  argon2:\n    " + cost + "\n");
+			assertThatThrownBy(() -> start(config).close()).hasRootCauseInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX
+					+ "password.argon2 needs memory_kib from 7168 (7 MiB) to 1048576 (1 GiB), iterations from 1 to 10 "
+					+ "and parallelism from 1 to 8");
 		}
 
 		@Test
