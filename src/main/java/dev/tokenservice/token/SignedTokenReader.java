@@ -131,9 +131,13 @@ class SignedTokenReader {
 		return true;
 	}
 
+	/**
+	 * The type the issuer writes (media types ignore case), and no pointer to another key
+	 * or demand for extensions.
+	 */
 	private static boolean hasSafeHeader(JwsHeader header) {
-		return header.getJwkSetUrl() == null && header.getX509Url() == null && header.getJwk() == null
-				&& !header.containsKey("crit");
+		return TokenIssuer.TYPE.equalsIgnoreCase(header.getType()) && header.getJwkSetUrl() == null
+				&& header.getX509Url() == null && header.getJwk() == null && !header.containsKey("crit");
 	}
 
 	private boolean hasRequiredClaims(Claims claims) {

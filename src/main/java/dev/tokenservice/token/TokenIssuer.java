@@ -29,6 +29,9 @@ public class TokenIssuer {
 
 	static final String VERSION_CLAIM = "ver";
 
+	/** The {@code typ} header, which verification requires too (RFC 8725 §3.11). */
+	static final String TYPE = "JWT";
+
 	private final SigningKey signingKey;
 
 	private final Clock clock;
@@ -54,7 +57,7 @@ public class TokenIssuer {
 		Instant expiresAt = issuedAt.plus(this.lifetime);
 		String token = Jwts.builder()
 			.header()
-			.type("JWT")
+			.type(TYPE)
 			.and()
 			.issuer(this.issuer)
 			.subject(Long.toString(holder.userId()))

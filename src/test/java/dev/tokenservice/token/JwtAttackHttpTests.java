@@ -109,6 +109,11 @@ class JwtAttackHttpTests extends HttpTestSupport {
 								(header) -> header.criticalParams(Set.of("exp"))
 									.customParam("exp", Instant.now().plusSeconds(3600).getEpochSecond()),
 								claims(user).build())),
+				// RFC 8725 §3.11: only the type this service issues.
+				attack("no typ header",
+						(user) -> hmac("{\"alg\":\"HS256\"}", claims(user).build(), "HmacSHA256", secret())),
+				attack("typ at+jwt",
+						(user) -> signed((header) -> header.type(new JOSEObjectType("at+jwt")), claims(user).build())),
 				attack("crit with a custom header parameter",
 						(user) -> signed(
 								(header) -> header.criticalParams(Set.of("x-attack")).customParam("x-attack", true),
