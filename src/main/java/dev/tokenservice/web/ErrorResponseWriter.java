@@ -36,8 +36,4 @@ public class ErrorResponseWriter {
 		response.flushBuffer();
 	}
 
-	String toJson(ErrorResponse body) {
-		return this.jsonMapper.writeValueAsString(body);
-	}
-
 }
