@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import dev.tokenservice.audit.AuditLog;
@@ -90,15 +91,41 @@ public class AccountService {
 	public CompletableFuture<TokenHolder> authenticate(Credentials credentials, String client) {
 		String username = possibleUsername(credentials.username());
 		LoginAttempt attempt = this.throttle.admitLogin(username, client);
-		CompletableFuture<TokenHolder> holder;
+		return submitGuess(attempt, () -> {
+			UserAccount user = judgedGuess(() -> findByUsername(credentials.username()), credentials.password(),
+					username, client, attempt);
+			return enabledHolder(user, credentials.password(), client);
+		});
+	}
+
+	/**
+	 * Sets a new password and ends every token issued under the old one. Proving the
+	 * current password is a login, throttled and audited as one, so a stolen token cannot
+	 * guess it any faster.
+	 */
+	CompletableFuture<Void> changePassword(TokenHolder holder, ChangePasswordRequest request, String client) {
+		LoginAttempt attempt = this.throttle.admitLogin(holder.username(), client);
+		return submitGuess(attempt, () -> {
+			UserAccount user = judgedGuess(() -> this.users.findById(holder.userId()), request.currentPassword(),
+					holder.username(), client, attempt);
+			replacePassword(user, request.newPassword());
+			return null;
+		});
+	}
+
+	/**
+	 * Hashing work that judges a guess; a guess refused before it ran counts for nothing.
+	 */
+	private <T> CompletableFuture<T> submitGuess(LoginAttempt attempt, Supplier<T> work) {
+		CompletableFuture<T> result;
 		try {
-			holder = this.hashing.submit(() -> admittedHolder(credentials, client, username, attempt));
+			result = this.hashing.submit(work);
 		}
 		catch (HashingBusyException ex) {
 			giveBack(attempt, ex);
 			throw ex;
 		}
-		return holder.whenComplete((ignored, failure) -> {
+		return result.whenComplete((ignored, failure) -> {
 			// Refused after waiting in the queue: its work never ran.
 			if (failure instanceof HashingBusyException busy) {
 				giveBack(attempt, busy);
@@ -106,12 +133,18 @@ public class AccountService {
 		});
 	}
 
-	private TokenHolder admittedHolder(Credentials credentials, String client, String username, LoginAttempt attempt) {
+	/**
+	 * The account whose password this is. One hash comparison whether or not the user
+	 * exists, so timing reveals nothing; a wrong guess counts against the attempt's
+	 * limits.
+	 */
+	private UserAccount judgedGuess(Supplier<Optional<UserAccount>> lookup, String password, String username,
+			String client, LoginAttempt attempt) {
 		Optional<UserAccount> found;
 		boolean matched;
 		try {
-			found = findByUsername(credentials.username());
-			matched = this.hasher.matches(credentials.password(), found.map(UserAccount::getPasswordHash).orElse(null));
+			found = lookup.get();
+			matched = this.hasher.matches(password, found.map(UserAccount::getPasswordHash).orElse(null));
 		}
 		catch (RuntimeException ex) {
 			// The database or the hashing queue failed: no guess was judged.
@@ -123,7 +156,7 @@ public class AccountService {
 			throw new InvalidCredentialsException();
 		}
 		attempt.wasNoGuess();
-		return enabledHolder(found.get(), credentials.password(), client);
+		return found.get();
 	}
 
 	private static void giveBack(LoginAttempt attempt, RuntimeException failure) {
@@ -153,13 +186,11 @@ public class AccountService {
 		return findByUsername(username).map(UserAccount::getRole);
 	}
 
-	/** Sets a new password and ends every token issued under the old one. */
-	void changePassword(TokenHolder holder, ChangePasswordRequest request) {
-		UserAccount user = verifiedPassword(this.users.findById(holder.userId()), request.currentPassword());
-		this.policy.problemWith(request.newPassword(), user.getUsername()).ifPresent((problem) -> {
+	private void replacePassword(UserAccount user, String newPassword) {
+		this.policy.problemWith(newPassword, user.getUsername()).ifPresent((problem) -> {
 			throw new PasswordRejectedException("new_password", problem);
 		});
-		String hash = this.hasher.hash(request.newPassword());
+		String hash = this.hasher.hash(newPassword);
 		if (this.users.changePassword(user.getId(), user.getPasswordHash(), hash, this.clock.instant()) == 0) {
 			// Changed (or deleted) since the current password was checked.
 			throw new InvalidCredentialsException();
@@ -186,17 +217,6 @@ public class AccountService {
 			this.users.replacePasswordHash(user.getId(), user.getPasswordHash(), this.hasher.hash(password),
 					this.clock.instant());
 		}
-	}
-
-	/**
-	 * One BCrypt comparison whether or not the user exists, so timing reveals nothing.
-	 */
-	private UserAccount verifiedPassword(Optional<UserAccount> user, String password) {
-		boolean matched = this.hasher.matches(password, user.map(UserAccount::getPasswordHash).orElse(null));
-		if (user.isEmpty() || !matched) {
-			throw new InvalidCredentialsException();
-		}
-		return user.get();
 	}
 
 	private Optional<UserAccount> findByUsername(String username) {

@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import org.jspecify.annotations.Nullable;
 
@@ -28,11 +29,8 @@ class MyAccountController {
 
 	private final AccountService accounts;
 
-	private final HashingQueue hashing;
-
-	MyAccountController(AccountService accounts, HashingQueue hashing) {
+	MyAccountController(AccountService accounts) {
 		this.accounts = accounts;
-		this.hashing = hashing;
 	}
 
 	@Operation(operationId = "me", summary = "The caller's own record")
@@ -50,14 +48,14 @@ class MyAccountController {
 	@ApiResponse(responseCode = "401", description = "No valid bearer token, or a wrong current password")
 	@ApiResponse(responseCode = "413", description = "Body over the configured limit")
 	@ApiResponse(responseCode = "415", description = "Content-Type is not application/json")
+	@ApiResponse(responseCode = "429",
+			description = "Too many wrong current passwords for this user: counted with its failed logins")
 	@ApiResponse(responseCode = "503", description = "Database unavailable, or password hashing busy")
 	@PostMapping(path = "/change-password", consumes = MediaType.APPLICATION_JSON_VALUE)
 	CompletableFuture<AccountMessage> changePassword(@Valid @RequestBody ChangePasswordRequest request,
-			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
-		return this.hashing.submit(() -> {
-			this.accounts.changePassword(caller, request);
-			return AccountMessage.of("Password changed successfully");
-		});
+			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller, HttpServletRequest http) {
+		return this.accounts.changePassword(caller, request, http.getRemoteAddr())
+			.thenApply((changed) -> AccountMessage.of("Password changed successfully"));
 	}
 
 	/** Admins may log out someone else, for example a user whose device was stolen. */

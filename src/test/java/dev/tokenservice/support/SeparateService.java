@@ -93,15 +93,25 @@ public final class SeparateService implements AutoCloseable {
 				Api.form(Map.of("grant_type", "password", "username", username, "password", password)), forwardedFor);
 	}
 
+	public Reply changePassword(String token, String currentPassword, String newPassword, String forwardedFor) {
+		return post("/change-password", "application/json",
+				JSON.writeValueAsString(Map.of("current_password", currentPassword, "new_password", newPassword)),
+				forwardedFor, "Authorization", Api.bearer(token));
+	}
+
 	public Reply get(String path) {
 		return send(request(path).GET());
 	}
 
-	private Reply post(String path, String contentType, String body, String forwardedFor) {
+	private Reply post(String path, String contentType, String body, String forwardedFor,
+			String... headerNamesAndValues) {
 		HttpRequest.Builder request = request(path).header("Content-Type", contentType)
 			.POST(BodyPublishers.ofString(body));
 		if (forwardedFor != null) {
 			request.header("X-Forwarded-For", forwardedFor);
+		}
+		for (int i = 0; i < headerNamesAndValues.length; i += 2) {
+			request.header(headerNamesAndValues[i], headerNamesAndValues[i + 1]);
 		}
 		return send(request);
 	}

@@ -34,6 +34,8 @@ class ThrottlingHttpTests {
 
 	private static final String WRONG_PASSWORD = "Wrong-Guess-0000-Nope";
 
+	private static final String NEW_PASSWORD = "Never-Set-7781-Heron";
+
 	/** One failed login per username and address returns every 3 seconds. */
 	private static final int FAILED_PER_USER_AND_ADDRESS = 3;
 
@@ -90,6 +92,27 @@ class ThrottlingHttpTests {
 
 			assertTooManyRequests(nextWrong, SECONDS_PER_FAILED_LOGIN);
 			assertTooManyRequests(right, SECONDS_PER_FAILED_LOGIN);
+		}
+
+		/**
+		 * A stolen token must not let its thief guess the password faster than a login
+		 * would: wrong current passwords are failed logins of the user.
+		 */
+		@Test
+		void changePasswordWhenCurrentPasswordGuessedThen429AndLoginsThereThrottledToo() {
+			String address = newAddress();
+			String username = this.client.registered("pwguessed", address);
+			String token = this.client.token(username, TestUsers.PASSWORD, address).text("token");
+			for (int i = 0; i < FAILED_PER_USER_AND_ADDRESS; i++) {
+				Reply wrong = this.client.changePassword(token, WRONG_PASSWORD, NEW_PASSWORD, address);
+				assertThat(wrong.status()).as(wrong.toString()).isEqualTo(401);
+			}
+
+			Reply nextWrong = this.client.changePassword(token, WRONG_PASSWORD, NEW_PASSWORD, address);
+			Reply login = this.client.token(username, TestUsers.PASSWORD, address);
+
+			assertTooManyRequests(nextWrong, SECONDS_PER_FAILED_LOGIN);
+			assertTooManyRequests(login, SECONDS_PER_FAILED_LOGIN);
 		}
 
 		@Test
