@@ -1,6 +1,7 @@
 package dev.tokenservice.security;
 
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,8 +24,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates the introspection clients of config.yml by HTTP Basic on
- * {@code POST /introspect}. Secrets are compared as SHA-256 digests in constant time, and
- * an unknown client id costs the same comparison as a wrong secret.
+ * {@code POST /introspect}, with the id and secret either as RFC 6749 §2.3.1 has them
+ * (form-encoded, as OAuth libraries send them) or raw (as {@code curl -u} sends them).
+ * Secrets are compared as SHA-256 digests in constant time, and an unknown client id
+ * costs the same comparisons as a wrong secret.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1">RFC 6749 §2.3.1</a>
  */
@@ -57,7 +60,7 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 							List.of(Authorities.INTROSPECTION_CLIENT)));
 			}
 			else {
-				JsonAuthenticationEntryPoint.rememberFailure(request, "Invalid client credentials");
+				JsonAuthenticationEntryPoint.rememberClientFailure(request);
 			}
 		}
 		chain.doFilter(request, response);
@@ -68,17 +71,37 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 		return !PATH.equals(request.getRequestURI());
 	}
 
-	private @Nullable String authenticatedClient(String encoded) {
-		String[] idAndSecret = decode(encoded).split(":", 2);
+	private @Nullable String authenticatedClient(String basicCredentials) {
+		String[] idAndSecret = base64Decode(basicCredentials).split(":", 2);
 		if (idAndSecret.length != 2) {
 			return null;
 		}
-		byte[] expected = this.secretDigests.getOrDefault(idAndSecret[0], this.unknownClientDigest);
-		boolean matched = MessageDigest.isEqual(expected, sha256(idAndSecret[1]));
-		return (matched && this.secretDigests.containsKey(idAndSecret[0])) ? idAndSecret[0] : null;
+		// Both forms are always compared, so the time taken does not tell which matched.
+		String raw = matchingClient(idAndSecret[0], idAndSecret[1]);
+		String formDecoded = matchingClient(formDecode(idAndSecret[0]), formDecode(idAndSecret[1]));
+		return (raw != null) ? raw : formDecoded;
 	}
 
-	private static String decode(String encoded) {
+	private @Nullable String matchingClient(@Nullable String id, @Nullable String secret) {
+		if (id == null || secret == null) {
+			return null;
+		}
+		byte[] expected = this.secretDigests.getOrDefault(id, this.unknownClientDigest);
+		boolean matched = MessageDigest.isEqual(expected, sha256(secret));
+		return (matched && this.secretDigests.containsKey(id)) ? id : null;
+	}
+
+	/** A malformed %-escape decodes to nothing, so that form matches no client. */
+	private static @Nullable String formDecode(String value) {
+		try {
+			return URLDecoder.decode(value, StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private static String base64Decode(String encoded) {
 		try {
 			return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
 		}

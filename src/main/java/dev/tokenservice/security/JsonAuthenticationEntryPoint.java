@@ -15,13 +15,20 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 /**
  * The 401 of a protected endpoint: a JSON message saying whether the credentials were
  * missing or wrong, and the challenge API.md gives ({@code Bearer error="invalid_token"},
- * plus {@code Basic} where introspection clients may use it).
+ * plus {@code Basic} where introspection clients may use it). An introspection client
+ * whose HTTP Basic credentials are wrong is challenged with {@code Basic} alone, the
+ * scheme it used.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3">RFC 6750 §3</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */
 class JsonAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
 	private static final String FAILURE = JsonAuthenticationEntryPoint.class.getName() + ".failure";
+
+	private static final String CLIENT_FAILURE = JsonAuthenticationEntryPoint.class.getName() + ".clientFailure";
+
+	private static final String BASIC_CHALLENGE = "Basic realm=\"token-service\", charset=\"UTF-8\"";
 
 	private final ErrorResponseWriter errors;
 
@@ -34,17 +41,36 @@ class JsonAuthenticationEntryPoint implements AuthenticationEntryPoint {
 		request.setAttribute(FAILURE, message);
 	}
 
+	/**
+	 * Called by the introspection client filter when HTTP Basic credentials are wrong.
+	 */
+	static void rememberClientFailure(HttpServletRequest request) {
+		request.setAttribute(CLIENT_FAILURE, Boolean.TRUE);
+	}
+
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException ex)
 			throws IOException {
+		if (request.getAttribute(CLIENT_FAILURE) != null) {
+			invalidClient(response);
+			return;
+		}
 		Object failure = request.getAttribute(FAILURE);
 		String message = (failure != null) ? failure.toString() : "Authentication required";
 		response.addHeader(HttpHeaders.WWW_AUTHENTICATE,
 				"Bearer realm=\"token-service\", error=\"invalid_token\", error_description=\"" + message + "\"");
 		if (IntrospectionClientAuthenticationFilter.PATH.equals(request.getRequestURI())) {
-			response.addHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"token-service\", charset=\"UTF-8\"");
+			response.addHeader(HttpHeaders.WWW_AUTHENTICATE, BASIC_CHALLENGE);
 		}
 		this.errors.write(response, HttpStatus.UNAUTHORIZED, ErrorResponse.of(message));
+	}
+
+	// RFC 6749 §5.2: a client that failed to authenticate by the Authorization header
+	// gets
+	// a challenge "matching the authentication scheme used by the client".
+	private void invalidClient(HttpServletResponse response) throws IOException {
+		response.addHeader(HttpHeaders.WWW_AUTHENTICATE, BASIC_CHALLENGE);
+		this.errors.write(response, HttpStatus.UNAUTHORIZED, ErrorResponse.of("Invalid client credentials"));
 	}
 
 }

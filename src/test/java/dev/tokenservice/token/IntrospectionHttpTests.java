@@ -2,6 +2,7 @@ package dev.tokenservice.token;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -22,11 +23,17 @@ import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import dev.tokenservice.support.Api;
 import dev.tokenservice.support.HttpTestSupport;
 import dev.tokenservice.support.Reply;
+import dev.tokenservice.support.SeparateService;
 import dev.tokenservice.support.TestTokens;
 import dev.tokenservice.support.TestUsers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -138,23 +145,23 @@ class IntrospectionHttpTests extends HttpTestSupport {
 	class Caller {
 
 		@Test
-		void introspectWhenNoCredentialsThen401() {
-			assertUnauthorized(introspect(token, null));
+		void introspectWhenNoCredentialsThen401WithBearerChallengeFirst() {
+			assertUnauthorizedWithBearerChallengeFirst(introspect(token, null));
 		}
 
 		@Test
-		void introspectWhenClientSecretWrongThen401() {
-			assertUnauthorized(introspect(token, Api.basic(INTROSPECTION_CLIENT_ID, "wrong-secret")));
+		void introspectWhenClientSecretWrongThen401InvalidClientWithBasicChallenge() {
+			assertInvalidClient(introspect(token, Api.basic(INTROSPECTION_CLIENT_ID, "wrong-secret")));
 		}
 
 		@Test
-		void introspectWhenClientUnknownThen401() {
-			assertUnauthorized(introspect(token, Api.basic("unknown-client", INTROSPECTION_CLIENT_SECRET)));
+		void introspectWhenClientUnknownThen401InvalidClientWithBasicChallenge() {
+			assertInvalidClient(introspect(token, Api.basic("unknown-client", INTROSPECTION_CLIENT_SECRET)));
 		}
 
 		@Test
-		void introspectWhenBearerGarbageThen401() {
-			assertUnauthorized(introspect(token, Api.bearer("not-a-token")));
+		void introspectWhenBearerGarbageThen401WithBearerChallengeFirst() {
+			assertUnauthorizedWithBearerChallengeFirst(introspect(token, Api.bearer("not-a-token")));
 		}
 
 		@Test
@@ -209,11 +216,84 @@ class IntrospectionHttpTests extends HttpTestSupport {
 			assertThat(reply.text("message")).isNotBlank();
 		}
 
+		private void assertUnauthorizedWithBearerChallengeFirst(Reply reply) {
+			assertUnauthorized(reply);
+			assertThat(reply.header("WWW-Authenticate")).hasValueSatisfying(
+					(challenge) -> assertThat(challenge).startsWith("Bearer ").contains("error=\"invalid_token\""));
+			assertThat(reply.json().has("error")).as(reply.toString()).isFalse();
+		}
+
+		/** RFC 6749 §5.2: challenged by the scheme the client used, and nothing else. */
+		private void assertInvalidClient(Reply reply) {
+			assertUnauthorized(reply);
+			assertThat(reply.headers().allValues("WWW-Authenticate")).as(reply.headers().toString())
+				.singleElement()
+				.satisfies((challenge) -> assertThat(challenge).startsWith("Basic realm="));
+			assertThat(reply.text("message")).isEqualTo("Invalid client credentials");
+		}
+
 		private void assertUnauthorized(Reply reply) {
 			assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
 			assertThat(reply.isJson()).isTrue();
 			assertThat(reply.text("message")).isNotBlank();
 			assertThat(reply.body()).doesNotContain("\"active\"");
+		}
+
+	}
+
+	/**
+	 * RFC 6749 §2.3.1: OAuth libraries form-encode the client id and secret before
+	 * Base64; {@code curl -u} sends them raw. A client whose id and secret change under
+	 * that encoding needs a service of its own.
+	 */
+	@Nested
+	@TestInstance(Lifecycle.PER_CLASS)
+	class ClientCredentialsEncoding {
+
+		private static final String CLIENT_ID = "rs two+x";
+
+		private static final String CLIENT_SECRET = "p+ss/w%rd of the rs two+x client";
+
+		private SeparateService service;
+
+		private Api serviceApi;
+
+		@BeforeAll
+		void startService(@TempDir Path dataDir) {
+			this.service = SeparateService.start(dataDir, SECRET, "introspection.clients[0].id=" + CLIENT_ID,
+					"introspection.clients[0].secret=" + CLIENT_SECRET);
+			this.serviceApi = new Api(
+					Integer.parseInt(this.service.context().getEnvironment().getProperty("local.server.port")));
+		}
+
+		@AfterAll
+		void stopService() {
+			this.service.close();
+		}
+
+		@Test
+		void introspectWhenNimbusSendsFormEncodedClientCredentialsThen200() throws IOException, ParseException {
+			ClientSecretBasic client = new ClientSecretBasic(new ClientID(CLIENT_ID), new Secret(CLIENT_SECRET));
+			assertThat(client.toHTTPAuthorizationHeader())
+				.isEqualTo(Api.basic("rs+two%2Bx", "p%2Bss%2Fw%25rd+of+the+rs+two%2Bx+client"));
+			URI endpoint = URI.create("http://127.0.0.1:" + this.serviceApi.port() + "/introspect");
+
+			HTTPResponse response = new TokenIntrospectionRequest(endpoint, client,
+					new BearerAccessToken("not-a-token"))
+				.toHTTPRequest()
+				.send();
+
+			assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+			assertThat(TokenIntrospectionResponse.parse(response).toSuccessResponse().isActive()).isFalse();
+		}
+
+		@Test
+		void introspectWhenRawClientCredentialsAsCurlSendsThemThen200() {
+			Reply reply = this.serviceApi.postForm("/introspect", Api.form(Map.of("token", "not-a-token")),
+					Api.basic(CLIENT_ID, CLIENT_SECRET));
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(reply.body()).isEqualTo("{\"active\":false}");
 		}
 
 	}
