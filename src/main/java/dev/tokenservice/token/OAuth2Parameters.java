@@ -5,7 +5,8 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Reads one parameter of an OAuth 2.0 form request by the protocol's rules: present, not
- * blank, and given once.
+ * blank, and given once; an optional one may be left out, but is still given at most
+ * once.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.2">RFC 6749 §3.2</a>
  */
@@ -21,10 +22,21 @@ final class OAuth2Parameters {
 		if (values == null || values.length == 0 || values[0].isBlank()) {
 			throw OAuth2TokenException.invalidRequest("Missing parameter: " + name);
 		}
+		rejectRepeated(name, values);
+		return values[0];
+	}
+
+	static void atMostOnce(HttpServletRequest request, String name) {
+		String[] values = values(request, name);
+		if (values != null) {
+			rejectRepeated(name, values);
+		}
+	}
+
+	private static void rejectRepeated(String name, String[] values) {
 		if (values.length > 1) {
 			throw OAuth2TokenException.invalidRequest("Parameter given more than once: " + name);
 		}
-		return values[0];
 	}
 
 	private static String @Nullable [] values(HttpServletRequest request, String name) {

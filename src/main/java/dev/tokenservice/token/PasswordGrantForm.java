@@ -17,6 +17,9 @@ final class PasswordGrantForm {
 
 	private static final List<String> PARAMETERS = List.of("grant_type", "username", "password");
 
+	/** Accepted and ignored until scopes and clients exist; still at most once. */
+	private static final List<String> OPTIONAL_PARAMETERS = List.of("scope", "client_id");
+
 	private PasswordGrantForm() {
 	}
 
@@ -26,6 +29,7 @@ final class PasswordGrantForm {
 		if (!"password".equals(grantType)) {
 			throw new OAuth2TokenException("unsupported_grant_type", "Only the password grant is supported");
 		}
+		OPTIONAL_PARAMETERS.forEach((name) -> OAuth2Parameters.atMostOnce(request, name));
 		return new Credentials(OAuth2Parameters.single(request, "username"),
 				OAuth2Parameters.single(request, "password"));
 	}

@@ -154,6 +154,20 @@ class TokenEndpointHttpTests extends HttpTestSupport {
 			assertOAuthError(api.postForm("/token", form), "invalid_request");
 		}
 
+		// RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than
+		// once", optional ones included, even with the same value.
+		@ParameterizedTest(name = "{0}")
+		@ValueSource(strings = { "grant_type", "username", "password", "scope", "client_id" })
+		void tokenWhenFormParameterGivenTwiceThen400InvalidRequestNamingIt(String name) {
+			Map<String, String> form = Map.of("grant_type", "password", "username", username, "password",
+					TestUsers.PASSWORD, "scope", "read", "client_id", "some-client");
+
+			Reply reply = api.postForm("/token", Api.form(form) + "&" + Api.form(Map.of(name, form.get(name))));
+
+			assertOAuthError(reply, "invalid_request");
+			assertThat(reply.text("error_description")).isEqualTo("Parameter given more than once: " + name);
+		}
+
 		@Test
 		void tokenWhenCredentialsInQueryStringThen400InvalidRequest() {
 			Reply reply = api.postForm("/token?username=" + username + "&password=" + TestUsers.PASSWORD,
