@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -45,11 +46,13 @@ class AccountAdminController {
 	@ApiResponse(responseCode = "409", description = "Would disable the last enabled admin")
 	@PutMapping("/toggle-user-permission/{user_id}/{flag}")
 	AccountMessage toggle(@PathVariable("user_id") long userId,
-			@Parameter(description = "0 disables, 1 enables") @PathVariable @Min(value = 0,
-					message = "must be 0 or 1") @Max(value = 1, message = "must be 0 or 1") int flag,
+			// Matched as text: parsed as a number, "01" and "-0" would pass for 1 and 0.
+			@Parameter(description = "0 disables, 1 enables") @PathVariable @Pattern(regexp = "[01]",
+					message = "must be 0 or 1") String flag,
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
-		this.administration.setEnabled(userId, flag == 1);
-		AuditLog.adminAction((flag == 1) ? "enable_user" : "disable_user", caller.userId(), userId);
+		boolean enable = "1".equals(flag);
+		this.administration.setEnabled(userId, enable);
+		AuditLog.adminAction(enable ? "enable_user" : "disable_user", caller.userId(), userId);
 		return AccountMessage.of("User permission updated successfully", userId);
 	}
 

@@ -257,13 +257,14 @@ class AccountAdminHttpTests extends HttpTestSupport {
 		}
 
 		@ParameterizedTest(name = "flag {0}")
-		@ValueSource(strings = { "2", "-1", "x", "01a", "true" })
+		@ValueSource(strings = { "2", "-1", "x", "01a", "true", "01", "-0", "+1", "00", "1.0" })
 		void toggleWhenFlagNotZeroOrOneThen400NamingFlag(String flag) {
 			long id = userIdOf(TestUsers.registered(api(), "badflag"));
 
 			Reply reply = api().withToken("PUT", "/toggle-user-permission/" + id + "/" + flag, adminToken());
 
 			assertInvalidRequest(reply, "flag");
+			assertThat(reply.json().at("/errors/flag").asString()).isEqualTo("must be 0 or 1");
 			assertStillEnabled(id);
 		}
 
