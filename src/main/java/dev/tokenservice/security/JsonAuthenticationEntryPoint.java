@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import dev.tokenservice.web.ErrorResponse;
 import dev.tokenservice.web.ErrorResponseWriter;
+import dev.tokenservice.web.OAuth2TokenError;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -65,12 +66,14 @@ class JsonAuthenticationEntryPoint implements AuthenticationEntryPoint {
 		this.errors.write(response, HttpStatus.UNAUTHORIZED, ErrorResponse.of(message));
 	}
 
-	// RFC 6749 §5.2: a client that failed to authenticate by the Authorization header
-	// gets
-	// a challenge "matching the authentication scheme used by the client".
+	/**
+	 * RFC 6749 §5.2: a client that failed to authenticate by the Authorization header
+	 * gets a challenge "matching the authentication scheme used by the client".
+	 */
 	private void invalidClient(HttpServletResponse response) throws IOException {
 		response.addHeader(HttpHeaders.WWW_AUTHENTICATE, BASIC_CHALLENGE);
-		this.errors.write(response, HttpStatus.UNAUTHORIZED, ErrorResponse.of("Invalid client credentials"));
+		this.errors.write(response, HttpStatus.UNAUTHORIZED,
+				OAuth2TokenError.of("invalid_client", "Invalid client credentials"));
 	}
 
 }

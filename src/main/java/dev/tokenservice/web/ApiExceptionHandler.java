@@ -100,7 +100,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<OAuth2TokenError> oauth2(OAuth2TokenException ex) {
 		return ResponseEntity.badRequest()
 			.cacheControl(org.springframework.http.CacheControl.noStore())
-			.body(new OAuth2TokenError(ex.getError(), ex.getMessage(), ex.getMessage()));
+			.body(OAuth2TokenError.of(ex.getError(), ex.getMessage()));
 	}
 
 	/**
@@ -112,7 +112,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
 			.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.getRetryAfterSeconds()));
 		if (MediaType.APPLICATION_FORM_URLENCODED_VALUE.equals(mediaTypeOf(request))) {
-			return response.body(new OAuth2TokenError("invalid_request", ex.getMessage(), ex.getMessage()));
+			return response.body(OAuth2TokenError.of("invalid_request", ex.getMessage()));
 		}
 		return response.body(ErrorResponse.of(ex.getMessage()));
 	}

@@ -26,6 +26,15 @@ public class ErrorResponseWriter {
 	}
 
 	public void write(HttpServletResponse response, HttpStatus status, ErrorResponse body) throws IOException {
+		writeJson(response, status, body);
+	}
+
+	/** An RFC 6749 §5.2 error that a filter answers, such as {@code invalid_client}. */
+	public void write(HttpServletResponse response, HttpStatus status, OAuth2TokenError body) throws IOException {
+		writeJson(response, status, body);
+	}
+
+	private void writeJson(HttpServletResponse response, HttpStatus status, Object body) throws IOException {
 		response.setStatus(status.value());
 		// Written before or outside Spring Security's header writer, so set here too.
 		response.setHeader(NOSNIFF_HEADER, "nosniff");

@@ -6,5 +6,13 @@ package dev.tokenservice.web;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */
-record OAuth2TokenError(String error, String errorDescription, String message) {
+public record OAuth2TokenError(String error, String errorDescription, String message) {
+
+	/**
+	 * The service's errors say the same thing in {@code message} as in the description.
+	 */
+	public static OAuth2TokenError of(String error, String description) {
+		return new OAuth2TokenError(error, description, description);
+	}
+
 }

@@ -229,6 +229,9 @@ class IntrospectionHttpTests extends HttpTestSupport {
 			assertThat(reply.headers().allValues("WWW-Authenticate")).as(reply.headers().toString())
 				.singleElement()
 				.satisfies((challenge) -> assertThat(challenge).startsWith("Basic realm="));
+			assertThat(reply.json().propertyNames()).containsExactlyInAnyOrder("error", "error_description", "message");
+			assertThat(reply.text("error")).isEqualTo("invalid_client");
+			assertThat(reply.text("error_description")).isEqualTo("Invalid client credentials");
 			assertThat(reply.text("message")).isEqualTo("Invalid client credentials");
 		}
 
