@@ -5,12 +5,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.Environment;
 
 /**
@@ -19,12 +23,16 @@ import org.springframework.core.env.Environment;
  */
 class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 
+	/** The name in a placeholder: never the rest of the value, which may be a secret. */
+	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]*)");
+
 	private final Binder binder;
 
 	private final List<Class<?>> settings;
 
 	StartupConfigurationCheck(Environment environment, List<Class<?>> settings) {
-		this.binder = Binder.get(environment);
+		this.binder = new Binder(ConfigurationPropertySources.get(environment),
+				(value) -> resolvedOrRefused(environment, value));
 		this.settings = settings;
 	}
 
@@ -36,7 +44,33 @@ class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 
 	private <T> T bind(Class<T> type) {
 		String prefix = type.getAnnotation(ConfigurationProperties.class).value();
-		return this.binder.bindOrCreate(prefix, Bindable.of(type));
+		try {
+			return this.binder.bindOrCreate(prefix, Bindable.of(type));
+		}
+		catch (BindException ex) {
+			if (ex.getCause() instanceof UnsetVariableException unset) {
+				throw new InvalidConfigurationException(ex.getName().toString(), "refers to " + unset.name
+						+ ", which is not set: set it, or give a default as in ${" + unset.name + ":}");
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * Spring leaves a placeholder it cannot resolve as it is, so a secret written as
+	 * {@code ${ORDERS_API_SECRET}} with that variable unset would be the text
+	 * {@code ${ORDERS_API_SECRET}}, which anyone can read in the README.
+	 */
+	private static Object resolvedOrRefused(Environment environment, Object value) {
+		if (!(value instanceof String text)) {
+			return value;
+		}
+		String resolved = environment.resolvePlaceholders(text);
+		Matcher unset = PLACEHOLDER.matcher(resolved);
+		if (unset.find()) {
+			throw new UnsetVariableException(unset.group(1));
+		}
+		return resolved;
 	}
 
 	private static void createPrivately(Path dir) {
@@ -48,6 +82,17 @@ class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create the data directory " + dir.toAbsolutePath(), ex);
 		}
+	}
+
+	private static final class UnsetVariableException extends RuntimeException {
+
+		private final String name;
+
+		UnsetVariableException(String name) {
+			super(null, null, false, false);
+			this.name = name;
+		}
+
 	}
 
 }

@@ -65,6 +65,25 @@ class StartupConfigurationTests {
 			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + key + " " + rule);
 		}
 
+		/**
+		 * A secret taken from a variable that is not set would otherwise be the
+		 * placeholder's text, which anyone can read in the README.
+		 */
+		@ParameterizedTest
+		@CsvSource(delimiter = '|',
+				textBlock = """
+						introspection.clients[0].secret | introspection:\\n  clients:\\n    - id: orders-api\\n      secret: ${TOKEN_SERVICE_TEST_UNSET_SECRET}\\n
+						admin.password                  | admin:\\n  password: x${TOKEN_SERVICE_TEST_UNSET_SECRET}y\\n
+						""")
+		void startWhenSecretNamesUnsetVariableThenFailsNamingKeyAndVariable(String key, String yaml,
+				CapturedOutput output) throws IOException {
+			Path config = writeConfig(yaml.replace("\\n", "\n"));
+			assertThatThrownBy(() -> start(config).close()).isInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + key
+					+ " refers to TOKEN_SERVICE_TEST_UNSET_SECRET, which is not set: set it, or give a default as in "
+					+ "${TOKEN_SERVICE_TEST_UNSET_SECRET:}");
+		}
+
 		/** Past these, the encoded hash would not fit the database's column. */
 		@ParameterizedTest
 		@ValueSource(strings = { "memory_kib: 1048577", "iterations: 11", "parallelism: 9" })
