@@ -108,16 +108,16 @@ class SecurityConfiguration {
 	}
 
 	/**
-	 * Grants requests that arrive on the actuator's own port
-	 * ({@code management.server.port}): it is reachable only where the operator put it
-	 * (an internal address), so monitoring scrapes it without a token. Grants nothing
-	 * when the actuator shares the service's port. It looks at no credentials, so it goes
-	 * before the role check, which needs them.
+	 * With the actuator on a port of its own ({@code management.server.port}), grants its
+	 * requests: that port is reachable only where the operator put it (an internal
+	 * address), so monitoring scrapes it without a token, and on the service's port
+	 * nothing answers {@code /actuator/**} but a 404. Grants nothing when the actuator
+	 * shares the service's port.
 	 */
 	private static AuthorizationManager<RequestAuthorizationContext> onSeparateManagementPort(Environment environment) {
-		boolean separatePort = ManagementPortType.get(environment) == ManagementPortType.DIFFERENT;
-		return (authentication, context) -> new AuthorizationDecision(separatePort && context.getRequest()
-			.getLocalPort() == environment.getProperty("local.management.port", Integer.class, -1));
+		AuthorizationDecision decision = new AuthorizationDecision(
+				ManagementPortType.get(environment) == ManagementPortType.DIFFERENT);
+		return (authentication, context) -> decision;
 	}
 
 	/**

@@ -78,6 +78,16 @@ class ManagementPortHttpTests {
 		assertThat(reply.text("message")).isEqualTo("Not Found");
 	}
 
+	/** Nothing there to authenticate for: no 401 asking for a token. */
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "/actuator/prometheus", "/actuator/info", "/actuator/metrics" })
+	void getOnServicePortWhenNoTokenThen404(String path) {
+		Reply reply = new Api(this.port).get(path);
+
+		assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+		assertThat(reply.text("message")).isEqualTo("Not Found");
+	}
+
 	@Test
 	void protectedEndpointOnServicePortWhenNoTokenThenStill401() {
 		Reply reply = new Api(this.port).get("/me");
