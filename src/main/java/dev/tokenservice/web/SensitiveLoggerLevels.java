@@ -31,7 +31,10 @@ class SensitiveLoggerLevels implements ApplicationListener<ApplicationEnvironmen
 			// The target of a request line it cannot parse, token included, at INFO.
 			Map.entry("org.apache.coyote.http11.Http11Processor", LogLevel.WARN),
 			Map.entry("org.hibernate", LogLevel.INFO), Map.entry("org.hibernate.orm.jdbc.bind", LogLevel.OFF),
-			Map.entry("org.hibernate.orm.jdbc.extract", LogLevel.OFF));
+			Map.entry("org.hibernate.orm.jdbc.extract", LogLevel.OFF),
+			// The database's own message ("Key (username)=(admin) already exists"); the
+			// service logs each failure it handles without it.
+			Map.entry("org.hibernate.orm.jdbc.error", LogLevel.OFF));
 
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {

@@ -316,6 +316,9 @@ class LogSafetyTests {
 		expect(api.get("/%74oken_status/" + active), 200);
 		expect(api.get("/token-status/" + active), 404);
 		assertThat(
+				api.raw("GET //token_status/" + active + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+			.startsWith("HTTP/1.1 400");
+		assertThat(
 				api.raw("GET /token_status/" + active + "{ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
 			.startsWith("HTTP/1.1 400");
 	}
