@@ -42,7 +42,8 @@ class AdminBootstrap implements SmartInitializingSingleton, ApplicationRunner {
 	@Override
 	public void run(ApplicationArguments args) {
 		if (!this.admin.isConfigured()) {
-			logger.info("No admin configured: set admin.password (ADMIN_PASSWORD) to create one at start-up");
+			logger.info("No admin password configured: no admin is created at this start (one created earlier "
+					+ "stays as it is); set admin.password (ADMIN_PASSWORD) to create one");
 			return;
 		}
 		this.accounts.roleOf(this.admin.username()).ifPresentOrElse(this::reportExisting, this::create);

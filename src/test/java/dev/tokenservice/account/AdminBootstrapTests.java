@@ -107,9 +107,9 @@ class AdminBootstrapTests {
 		}
 		String line = output.getAll()
 			.lines()
-			.filter((candidate) -> candidate.contains("No admin configured"))
+			.filter((candidate) -> candidate.contains("No admin password configured"))
 			.findFirst()
-			.orElseThrow(() -> new AssertionError("No log line containing: No admin configured"));
+			.orElseThrow(() -> new AssertionError("No log line containing: No admin password configured"));
 		assertThat(line).containsAnyOf(" INFO ", " WARN ");
 	}
 
