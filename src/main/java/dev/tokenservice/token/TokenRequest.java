@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * The JSON-style body of {@code POST /token}; extra fields such as {@code email} are
  * ignored.
  */
-record TokenRequest(@NotBlank @Nullable String username, @NotBlank @Nullable String password) {
+record TokenRequest(@NotBlank(message = "is required") @Nullable String username,
+		@NotBlank(message = "is required") @Nullable String password) {
 
 	Credentials credentials() {
 		return new Credentials(String.valueOf(this.username), String.valueOf(this.password));

@@ -2,6 +2,7 @@ package dev.tokenservice.web;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.tokenservice.account.AccountDisabledException;
@@ -28,6 +29,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.dao.UncategorizedDataAccessException;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -99,7 +101,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<OAuth2TokenError> oauth2(OAuth2TokenException ex) {
 		return ResponseEntity.badRequest()
-			.cacheControl(org.springframework.http.CacheControl.noStore())
+			.cacheControl(CacheControl.noStore())
 			.body(OAuth2TokenError.of(ex.getError(), ex.getMessage()));
 	}
 
@@ -256,7 +258,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static String mediaTypeOf(HttpServletRequest request) {
 		String contentType = request.getContentType();
-		return (contentType != null) ? contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT) : "";
+		return (contentType != null) ? contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT) : "";
 	}
 
 	private static String wireName(MethodParameter parameter) {
@@ -286,7 +288,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	private static String snakeCase(String field) {
-		return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+		return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
 	}
 
 }

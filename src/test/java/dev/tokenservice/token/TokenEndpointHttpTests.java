@@ -90,7 +90,9 @@ class TokenEndpointHttpTests extends HttpTestSupport {
 			assertThat(reply.status()).isEqualTo(400);
 			assertThat(reply.text("message")).isEqualTo("Invalid request");
 			assertThat(reply.json().get("errors").propertyNames()).isNotEmpty()
-				.allMatch((field) -> field.equals("username") || field.equals("password"));
+				.allMatch((field) -> field.equals("username") || field.equals("password"))
+				// The same words as every other endpoint's missing field.
+				.allMatch((field) -> reply.json().get("errors").get(field).asString().equals("is required"));
 		}
 
 		@Test
