@@ -17,6 +17,13 @@ MOUNT=""
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/checks.sh"
 
 cleanup() {
+	# Load clients still running (an interrupted soak's or kill-durability's).
+	local clients
+	clients="$(jobs -p)"
+	if [ -n "$clients" ]; then
+		# shellcheck disable=SC2086 # one PID per word
+		kill $clients 2>/dev/null || true
+	fi
 	if [ -n "$SERVER_PID" ]; then
 		kill -9 "$SERVER_PID" 2>/dev/null || true
 		wait "$SERVER_PID" 2>/dev/null || true

@@ -21,9 +21,20 @@
 # itself once every bean is created (Spring's spring.context.exit=onRefresh).
 set -euo pipefail
 
+# JAR and DIRECTORY are relative to where the script is called from; the defaults are in the
+# repository.
+caller="$(pwd)"
+absolute() {
+	case "$1" in
+	/*) printf '%s' "$1" ;;
+	*) printf '%s/%s' "$caller" "$1" ;;
+	esac
+}
 cd "$(dirname "$0")/.."
-JAR="${1:-$(ls target/token-service-*.jar 2>/dev/null | head -n 1)}"
-DIR="${2:-target/fast-start}"
+JAR="${1:+$(absolute "$1")}"
+JAR="${JAR:-$(ls target/token-service-*.jar 2>/dev/null | head -n 1)}"
+DIR="${2:+$(absolute "$2")}"
+DIR="${DIR:-target/fast-start}"
 JAVA="${JAVA:-java}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 if [ -z "$JAR" ] || [ ! -f "$JAR" ]; then

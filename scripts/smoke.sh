@@ -140,10 +140,11 @@ case "$BODY" in
 *) fail throttled-after-20-failures "429 with Retry-After" ;;
 esac
 
-# login USERNAME PASSWORD : prints the token of a JSON-style login (empty if it failed).
+# login USERNAME PASSWORD : prints the token of a login (empty if it failed). Form-encoded, so a
+# password with quotes or backslashes (an operator's ADMIN_PASSWORD) arrives as it is.
 login() {
-	curl -sS --max-time "$MAX_TIME" -X POST "$BASE_URL/token" -H 'Content-Type: application/json' \
-		-d "{\"username\":\"$1\",\"password\":\"$2\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+	curl -sS --max-time "$MAX_TIME" -X POST "$BASE_URL/token" --data-urlencode grant_type=password \
+		--data-urlencode "username=$1" --data-urlencode "password=$2" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
 }
 
 if [ -z "${ADMIN_PASSWORD:-}" ]; then

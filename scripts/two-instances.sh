@@ -2,7 +2,7 @@
 # Two instances of the packaged jar on one PostgreSQL database behave as one service.
 # Usage: scripts/two-instances.sh [JAR]   (default: the one target/token-service-*.jar)
 #   JAVA_OPTS  JVM options of both instances, e.g. -Dspring.aot.enabled=true
-# Needs psql and a PostgreSQL server: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres),
+# Needs curl, python3, psql and a PostgreSQL server: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres),
 # PGPASSWORD if the server asks for one. Creates a database of its own and drops it on exit.
 # Prints one PASS/FAIL line per check and "N passed, M failed"; exits 0 only if all passed.
 set -u
@@ -82,12 +82,14 @@ B="http://127.0.0.1:$B_PORT"
 echo "Instance A on $A_PORT, instance B on $B_PORT, database $DATABASE"
 
 source scripts/checks.sh
+# Each request gives up after 15 s, so an instance that hangs fails its checks instead of the run.
 status() {
-	curl -s -o /dev/null -w '%{http_code}' "$@"
+	curl -s --max-time 15 -o /dev/null -w '%{http_code}' "$@"
 }
+# login BASE USERNAME PASSWORD: form-encoded, so any password arrives as it is.
 login() {
-	curl -s -X POST "$1/token" -H 'Content-Type: application/json' -d "{\"username\":\"$2\",\"password\":\"$3\"}" \
-		| sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+	curl -s --max-time 15 -X POST "$1/token" --data-urlencode grant_type=password --data-urlencode "username=$2" \
+		--data-urlencode "password=$3" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
 }
 # propagation NAME URL EXPECTED: polls URL every 20 ms until it answers EXPECTED; checks that took
 # at most MAX_PROPAGATION_MS and prints how long it took.
