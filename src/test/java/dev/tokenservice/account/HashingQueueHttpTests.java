@@ -283,7 +283,10 @@ class HashingQueueHttpTests {
 					loadedMedian, percentile(loaded, 90), percentile(loaded, 100), idleMedian);
 			assertThat(loginsDuringProbe).as("logins completed while probing").isPositive();
 			assertThat(loginStatuses).containsOnly(200);
-			assertThat(loadedMedian).as("median /token_status latency in ms under load").isLessThan(200);
+			// Starved, /token_status waits behind hashes for seconds; a busy 2-core CI
+			// machine slows a healthy one to a few hundred ms at most.
+			assertThat(loadedMedian).as("median /token_status latency in ms under load").isLessThan(1000);
+			assertThat(percentile(loaded, 90)).as("p90 /token_status latency in ms under load").isLessThan(2000);
 		}
 
 		/**
