@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,16 +82,20 @@ class TokenEndpointHttpTests extends HttpTestSupport {
 			assertThat(api.token(username, "Wrong-Password-99").status()).isEqualTo(401);
 		}
 
-		@ParameterizedTest
-		@ValueSource(strings = { "{}", "{\"username\":\"someone\"}", "{\"password\":\"whatever-1\"}",
-				"{\"username\":\" \",\"password\":\"\"}" })
-		void tokenWhenUsernameOrPasswordMissingOrBlankThen400NamingThem(String body) {
+		@ParameterizedTest(name = "{0}")
+		@CsvSource(delimiter = '|', textBlock = """
+				{}                                 | username password
+				{"username":"someone"}             | password
+				{"password":"whatever-1"}          | username
+				{"username":" ","password":""}     | username password
+				""")
+		void tokenWhenUsernameOrPasswordMissingOrBlankThen400NamingThem(String body, String fields) {
 			Reply reply = api.postJson("/token", body);
 
-			assertThat(reply.status()).isEqualTo(400);
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
 			assertThat(reply.text("message")).isEqualTo("Invalid request");
-			assertThat(reply.json().get("errors").propertyNames()).isNotEmpty()
-				.allMatch((field) -> field.equals("username") || field.equals("password"))
+			assertThat(reply.json().get("errors").propertyNames()).as(reply.toString())
+				.containsExactlyInAnyOrder(fields.split(" "))
 				// The same words as every other endpoint's missing field.
 				.allMatch((field) -> reply.json().get("errors").get(field).asString().equals("is required"));
 		}
