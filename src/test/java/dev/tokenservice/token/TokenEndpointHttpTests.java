@@ -263,7 +263,9 @@ class TokenEndpointHttpTests extends HttpTestSupport {
 		}
 
 		double ratio = (double) median(unknownUser) / median(wrongPassword);
-		assertThat(ratio).as("median unknown-user time / median wrong-password time").isBetween(0.8, 1.2);
+		// Without the dummy BCrypt comparison an unknown user answers in a fraction of
+		// the time (far below 0.5), while noise on a busy CI machine stays well inside.
+		assertThat(ratio).as("median unknown-user time / median wrong-password time").isBetween(0.5, 2.0);
 	}
 
 	private static long timeOf(Runnable call) {
