@@ -88,6 +88,9 @@ class GracefulShutdownTests {
 				Duration.between(sigterm, loginDone).toMillis(), newConnection, exitAfter.toMillis(),
 				exited ? this.service.exitValue() : "(still running)");
 
+		// Otherwise the login finished before the signal and proves nothing about
+		// requests in flight.
+		assertThat(loginStillRunning).as("the login was still running when graceful shutdown began").isTrue();
 		assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
 		assertThat(login.body()).contains("\"token\":\"ey");
 		assertThat(shutdownLogged).as("graceful shutdown began").isTrue();
