@@ -7,6 +7,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.tokenservice.TokenServiceApplication;
 import dev.tokenservice.support.Api;
@@ -19,9 +20,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringApplicationRunListener;
+import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -191,6 +195,33 @@ class StartupConfigurationTests {
 			}
 			assertWarnedOnce(output, "No configuration file at " + config);
 			assertThat(output.getAll()).doesNotContain("Configuration read from");
+		}
+
+		/**
+		 * API.md: the tutorial's clients call http://localhost:8001. The start is read
+		 * once its configuration is resolved and then abandoned, so the test neither
+		 * needs port 8001 free nor takes it.
+		 */
+		@Test
+		void startWhenNoPortGivenThenServerPortIs8001() {
+			Path config = StartupConfigurationTests.this.dir.resolve("absent.yml");
+			AtomicReference<String> port = new AtomicReference<>();
+			SpringApplicationRunListener readPort = new SpringApplicationRunListener() {
+
+				@Override
+				public void environmentPrepared(ConfigurableBootstrapContext bootstrapContext,
+						ConfigurableEnvironment environment) {
+					port.set(environment.getProperty("server.port"));
+					throw new SpringApplication.AbandonedRunException();
+				}
+
+			};
+
+			assertThatThrownBy(() -> SpringApplication.withHook((application) -> readPort, () -> {
+				SpringApplication.run(TokenServiceApplication.class,
+						"--data.dir=" + StartupConfigurationTests.this.dir.resolve("data"), "--config.file=" + config);
+			})).isInstanceOf(SpringApplication.AbandonedRunException.class);
+			assertThat(port.get()).isEqualTo("8001");
 		}
 
 		@Test
