@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The abuse limits of API.md over HTTP, each nested class on its own application started
  * with small limits: failed logins per username and address and per username, token
  * requests and registrations per address, the refilling window, the client address with
- * and without a trusted proxy, and {@code limits.enabled: false}.
+ * and without a trusted proxy, and {@code limits.enabled: false}; and once with the
+ * shipped defaults.
  */
 class ThrottlingHttpTests {
 
@@ -50,6 +51,14 @@ class ThrottlingHttpTests {
 	private static final int TOKEN_REQUESTS_PER_ADDRESS = 30;
 
 	private static final int REGISTRATIONS_PER_ADDRESS = 3;
+
+	/**
+	 * The shipped default of {@code limits.failed_logins_per_user_and_address}: 20 per 15
+	 * minutes, so one returns every 45 seconds.
+	 */
+	private static final int DEFAULT_FAILED_PER_USER_AND_ADDRESS = 20;
+
+	private static final int DEFAULT_SECONDS_PER_FAILED_LOGIN = 45;
 
 	private static final AtomicInteger addresses = new AtomicInteger();
 
@@ -380,6 +389,41 @@ class ThrottlingHttpTests {
 			long hourPerRegistration = Duration.ofHours(1).toSeconds() / REGISTRATIONS_PER_ADDRESS;
 			assertTooManyRequests(forged, hourPerRegistration);
 			assertTooManyRequests(plain, hourPerRegistration);
+		}
+
+	}
+
+	/**
+	 * The limits as shipped, none overridden (only a cheap hash, for speed): API.md's
+	 * promise of at most 20 failed logins for one username from one address.
+	 */
+	@Nested
+	@TestInstance(Lifecycle.PER_CLASS)
+	class WithDefaultLimits {
+
+		private SeparateService client;
+
+		@BeforeAll
+		void startService() {
+			this.client = SeparateService.start(dir.resolve("defaults"), SECRET, "password.bcrypt_cost=4");
+		}
+
+		@AfterAll
+		void stopService() {
+			this.client.close();
+		}
+
+		@Test
+		void tokenWhenTwentyFailedLoginsOfUserFromAddressThenTwentyFirstIs429() {
+			String username = this.client.registered("defaultlimits", null);
+			for (int i = 1; i <= DEFAULT_FAILED_PER_USER_AND_ADDRESS; i++) {
+				Reply wrong = this.client.token(username, WRONG_PASSWORD, null);
+				assertThat(wrong.status()).as("failure %d: %s", i, wrong).isEqualTo(401);
+			}
+
+			Reply twentyFirst = this.client.token(username, WRONG_PASSWORD, null);
+
+			assertTooManyRequests(twentyFirst, DEFAULT_SECONDS_PER_FAILED_LOGIN);
 		}
 
 	}
