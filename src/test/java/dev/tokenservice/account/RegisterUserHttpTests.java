@@ -1,14 +1,17 @@
 package dev.tokenservice.account;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import dev.tokenservice.support.HttpTestSupport;
 import dev.tokenservice.support.Reply;
@@ -16,6 +19,7 @@ import dev.tokenservice.support.TestUsers;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +40,49 @@ class RegisterUserHttpTests extends HttpTestSupport {
 		long userId = reply.number("user_id");
 		assertThat(userId).isEqualTo(userIdOf(username));
 		assertThat(reply.header("Location")).contains("/users/" + userId);
+	}
+
+	/**
+	 * The edges of API.md's username rule, inside it: 3 and 64 characters, and every
+	 * punctuation mark it allows.
+	 */
+	static Stream<String> usernamesAtTheEdgesOfTheRule() {
+		// Random, as no unique suffix fits in three characters.
+		String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+		Random random = new Random();
+		String threeCharacters = "z" + alphabet.charAt(random.nextInt(alphabet.length()))
+				+ alphabet.charAt(random.nextInt(alphabet.length()));
+		String unique = TestUsers.uniqueName("edge");
+		String sixtyFourCharacters = unique + "x".repeat(64 - unique.length());
+		return Stream.of(threeCharacters, sixtyFourCharacters, "first.last_name@" + unique);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("usernamesAtTheEdgesOfTheRule")
+	void registerWhenUsernameAtTheEdgeOfTheRuleThen201AndLogsIn(String username) {
+		Reply reply = this.api.register(username, TestUsers.PASSWORD, "edge@example.com");
+
+		assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+		assertThat(this.jdbc.queryForObject("select username from users where id = ?", String.class,
+				reply.number("user_id")))
+			.isEqualTo(username);
+		Reply login = this.api.token(username, TestUsers.PASSWORD);
+		assertThat(login.status()).as(login.toString()).isEqualTo(200);
+	}
+
+	@Test
+	void registerWhenPasswordIsExactly72BytesThen201AndEveryByteCountsAtLogin() {
+		// 20 three-byte characters and 12 ASCII ones: all of BCrypt's input.
+		String password = "€".repeat(20) + "Quill-7719-x";
+		assertThat(password.getBytes(StandardCharsets.UTF_8)).hasSize(72);
+		String username = TestUsers.uniqueName("bytes72");
+
+		Reply reply = this.api.register(username, password, TestUsers.emailOf(username));
+
+		assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+		assertThat(this.api.token(username, password).status()).isEqualTo(200);
+		Reply lastByteWrong = this.api.token(username, password.substring(0, password.length() - 1) + "y");
+		assertThat(lastByteWrong.status()).as(lastByteWrong.toString()).isEqualTo(401);
 	}
 
 	@Test
