@@ -49,8 +49,8 @@ class SwaggerUiBrowserTests extends HttpTestSupport {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final String NOT_INSTALLED = "Swagger UI browser test SKIPPED: no chromium or chromedriver "
-			+ "on the PATH or in /usr/bin (apt-get install chromium chromium-driver)";
+	private static final String NOT_INSTALLED = "no chromium or chromedriver on the PATH or in /usr/bin "
+			+ "(apt-get install chromium chromium-driver)";
 
 	private static final Logger logger = LoggerFactory.getLogger(SwaggerUiBrowserTests.class);
 
@@ -65,13 +65,14 @@ class SwaggerUiBrowserTests extends HttpTestSupport {
 		if (chromium.isEmpty() || chromedriver.isEmpty()) {
 			// A skip would pass CI unnoticed, and .ci/run is meant to install both.
 			if ("true".equals(System.getenv("CI"))) {
-				fail(NOT_INSTALLED);
+				fail("The Swagger UI browser test must run in CI, but there is " + NOT_INSTALLED);
 			}
 			// Also on the console: Surefire keeps an assumption's message only in its
 			// report.
-			logger.warn(NOT_INSTALLED);
+			logger.warn("Swagger UI browser test SKIPPED: {}", NOT_INSTALLED);
 		}
-		assumeTrue(chromium.isPresent() && chromedriver.isPresent(), NOT_INSTALLED);
+		assumeTrue(chromium.isPresent() && chromedriver.isPresent(),
+				"Swagger UI browser test SKIPPED: " + NOT_INSTALLED);
 		ChromeOptions options = new ChromeOptions().setBinary(chromium.get().toFile())
 			.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,2400");
 		ChromeDriverService service = new ChromeDriverService.Builder()
