@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.tokenservice.support.HttpTestSupport;
 import dev.tokenservice.support.Concurrently;
 import dev.tokenservice.support.Reply;
 import dev.tokenservice.support.SeparateService;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The bounded BCrypt queue over HTTP: one hashing thread per core, the other requests
  * wait in line up to {@code password.hashing_timeout} and then get 503, so a burst is
  * absorbed and a login storm cannot starve {@code /token_status}. Each nested class
- * starts its own application with the BCrypt cost it needs.
+ * starts its own application with the BCrypt cost it needs. Tagged with the contract
+ * suite, so its PostgreSQL run covers this too.
  */
+@Tag(HttpTestSupport.CONTRACT_TAG)
 class HashingQueueHttpTests {
 
 	private static final String SECRET = "hashing-queue-test-secret-that-is-long-enough-for-hs256";

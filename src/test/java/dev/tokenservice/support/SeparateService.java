@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.tokenservice.TokenServiceApplication;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.SpringApplication;
@@ -37,10 +38,13 @@ public final class SeparateService implements AutoCloseable {
 
 	private final ConfigurableApplicationContext context;
 
+	private final @Nullable PostgresTestDatabase database;
+
 	private final int port;
 
-	private SeparateService(ConfigurableApplicationContext context) {
+	private SeparateService(ConfigurableApplicationContext context, @Nullable PostgresTestDatabase database) {
 		this.context = context;
+		this.database = database;
 		this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
 	}
 
@@ -58,11 +62,26 @@ public final class SeparateService implements AutoCloseable {
 			String[] keyAndValue = setting.split("=", 2);
 			properties.put(keyAndValue[0], keyAndValue[1]);
 		}
+		// In the contract suite's PostgreSQL run, a database of its own, dropped on
+		// close.
+		PostgresTestDatabase database = TestDatabase.isPostgres() ? PostgresTestDatabase.create("separate") : null;
+		if (database != null) {
+			properties.putIfAbsent("database.url", database.url());
+			properties.putIfAbsent("database.username", database.username());
+		}
 		String[] args = properties.entrySet()
 			.stream()
 			.map((property) -> "--" + property.getKey() + "=" + property.getValue())
 			.toArray(String[]::new);
-		return new SeparateService(SpringApplication.run(TokenServiceApplication.class, args));
+		try {
+			return new SeparateService(SpringApplication.run(TokenServiceApplication.class, args), database);
+		}
+		catch (RuntimeException ex) {
+			if (database != null) {
+				database.close();
+			}
+			throw ex;
+		}
 	}
 
 	public ConfigurableApplicationContext context() {
@@ -138,6 +157,9 @@ public final class SeparateService implements AutoCloseable {
 	@Override
 	public void close() {
 		this.context.close();
+		if (this.database != null) {
+			this.database.close();
+		}
 	}
 
 }

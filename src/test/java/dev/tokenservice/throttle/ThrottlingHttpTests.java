@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import dev.tokenservice.support.HttpTestSupport;
 import dev.tokenservice.support.Concurrently;
 import dev.tokenservice.support.Reply;
 import dev.tokenservice.support.SeparateService;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with small limits: failed logins per username and address and per username, token
  * requests and registrations per address, the refilling window, the client address with
  * and without a trusted proxy, and {@code limits.enabled: false}; and once with the
- * shipped defaults.
+ * shipped defaults. Tagged with the contract suite, so its PostgreSQL run covers this
+ * too.
  */
+@Tag(HttpTestSupport.CONTRACT_TAG)
 class ThrottlingHttpTests {
 
 	private static final String SECRET = "throttling-test-secret-that-is-long-enough-for-hs256";

@@ -7,12 +7,14 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tokenservice.support.HttpTestSupport;
 import dev.tokenservice.support.Reply;
 import dev.tokenservice.support.SeparateService;
 import dev.tokenservice.support.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The token follows the {@code jwt.*} configuration, read by an independent JWT library:
  * the algorithm in the header, the issuer, and the lifetime in both the token and the
  * response (API.md, "The token"). The shared test server runs on the defaults, so this
- * one starts its own.
+ * one starts its own. Tagged with the contract suite, so its PostgreSQL run covers this
+ * too.
  */
 @TestInstance(Lifecycle.PER_CLASS)
+@Tag(HttpTestSupport.CONTRACT_TAG)
 class TokenConfigurationHttpTests {
 
 	/** 64 bytes, the least HS512 accepts. */
