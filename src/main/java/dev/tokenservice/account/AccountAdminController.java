@@ -92,7 +92,7 @@ class AccountAdminController {
 	@GetMapping("/users/{user_id}")
 	UserView user(@PathVariable("user_id") long userId,
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
-		if (!caller.isAdmin() && caller.userId() != userId) {
+		if (!caller.mayActOn(userId)) {
 			throw new AccessDeniedException("Not the caller's own account");
 		}
 		return this.accounts.view(userId);

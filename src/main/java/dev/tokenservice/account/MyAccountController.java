@@ -71,7 +71,7 @@ class MyAccountController {
 					name = "user_id", required = false) @Nullable Long userId,
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
 		long target = (userId != null) ? userId : caller.userId();
-		if (target != caller.userId() && !caller.isAdmin()) {
+		if (!caller.mayActOn(target)) {
 			throw new AccessDeniedException("Not the caller's own account");
 		}
 		this.accounts.logOutEverywhere(target);

@@ -11,4 +11,12 @@ public record TokenHolder(long userId, String username, boolean enabled, Role ro
 		return this.role == Role.ADMIN;
 	}
 
+	/**
+	 * Whether this holder may act on the account {@code userId}: their own, or any as
+	 * admin.
+	 */
+	public boolean mayActOn(long userId) {
+		return this.userId == userId || isAdmin();
+	}
+
 }

@@ -64,7 +64,7 @@ class RevocationController {
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
 		String token = OAuth2Parameters.single(request, "token");
 		this.reader.read(token).ifPresent((signed) -> {
-			if (signed.userId() != caller.userId() && !caller.isAdmin()) {
+			if (!caller.mayActOn(signed.userId())) {
 				throw new AccessDeniedException("Not the caller's token");
 			}
 			this.revocations.revoke(signed);
