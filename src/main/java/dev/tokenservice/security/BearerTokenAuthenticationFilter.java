@@ -60,7 +60,8 @@ class BearerTokenAuthenticationFilter extends OncePerRequestFilter {
 				return;
 			}
 			verified.ifPresentOrElse((valid) -> authenticate(valid.holder(), request, response),
-					() -> JsonAuthenticationEntryPoint.rememberFailure(request, "Invalid token"));
+					() -> JsonAuthenticationEntryPoint.rememberFailure(request,
+							JsonAuthenticationEntryPoint.Failure.INVALID_TOKEN));
 		}
 		chain.doFilter(request, response);
 	}

@@ -60,7 +60,8 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 							List.of(Authorities.INTROSPECTION_CLIENT)));
 			}
 			else {
-				JsonAuthenticationEntryPoint.rememberClientFailure(request);
+				JsonAuthenticationEntryPoint.rememberFailure(request,
+						JsonAuthenticationEntryPoint.Failure.INVALID_CLIENT);
 			}
 		}
 		chain.doFilter(request, response);

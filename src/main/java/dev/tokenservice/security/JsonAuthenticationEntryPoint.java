@@ -27,8 +27,6 @@ class JsonAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
 	private static final String FAILURE = JsonAuthenticationEntryPoint.class.getName() + ".failure";
 
-	private static final String CLIENT_FAILURE = JsonAuthenticationEntryPoint.class.getName() + ".clientFailure";
-
 	private static final String BASIC_CHALLENGE = "Basic realm=\"token-service\", charset=\"UTF-8\"";
 
 	private final ErrorResponseWriter errors;
@@ -37,27 +35,31 @@ class JsonAuthenticationEntryPoint implements AuthenticationEntryPoint {
 		this.errors = errors;
 	}
 
-	/** Called by the authentication filters when a presented credential is wrong. */
-	static void rememberFailure(HttpServletRequest request, String message) {
-		request.setAttribute(FAILURE, message);
+	/** What was wrong with the credential a request presented. */
+	enum Failure {
+
+		/** A bearer token that is not valid. */
+		INVALID_TOKEN,
+
+		/** HTTP Basic credentials of no introspection client. */
+		INVALID_CLIENT
+
 	}
 
-	/**
-	 * Called by the introspection client filter when HTTP Basic credentials are wrong.
-	 */
-	static void rememberClientFailure(HttpServletRequest request) {
-		request.setAttribute(CLIENT_FAILURE, Boolean.TRUE);
+	/** Called by the authentication filters when a presented credential is wrong. */
+	static void rememberFailure(HttpServletRequest request, Failure failure) {
+		request.setAttribute(FAILURE, failure);
 	}
 
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException ex)
 			throws IOException {
-		if (request.getAttribute(CLIENT_FAILURE) != null) {
+		Object failure = request.getAttribute(FAILURE);
+		if (failure == Failure.INVALID_CLIENT) {
 			invalidClient(response);
 			return;
 		}
-		Object failure = request.getAttribute(FAILURE);
-		String message = (failure != null) ? failure.toString() : "Authentication required";
+		String message = (failure == Failure.INVALID_TOKEN) ? "Invalid token" : "Authentication required";
 		response.addHeader(HttpHeaders.WWW_AUTHENTICATE,
 				"Bearer realm=\"token-service\", error=\"invalid_token\", error_description=\"" + message + "\"");
 		if (IntrospectionClientAuthenticationFilter.PATH.equals(request.getRequestURI())) {
