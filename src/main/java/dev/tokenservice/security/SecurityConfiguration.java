@@ -1,6 +1,7 @@
 package dev.tokenservice.security;
 
 import dev.tokenservice.config.IntrospectionProperties;
+import dev.tokenservice.token.BearerToken;
 import dev.tokenservice.token.TokenVerifier;
 import dev.tokenservice.web.ErrorResponse;
 import dev.tokenservice.web.ErrorResponseWriter;
@@ -10,8 +11,10 @@ import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortT
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
@@ -100,11 +103,24 @@ class SecurityConfiguration {
 				// HEAD runs the GET handler too.
 				.requestMatchers(HttpMethod.HEAD, "/users/*", "/me")
 				.authenticated()
-				.requestMatchers(HttpMethod.POST, "/change-password", "/logout-all", "/revoke")
+				.requestMatchers(HttpMethod.POST, "/change-password", "/logout-all")
 				.authenticated()
+				.requestMatchers(HttpMethod.POST, "/revoke")
+				.access(AuthorizationManagers.anyOf(noBearerTokenPresented(),
+						AuthenticatedAuthorizationManager.authenticated()))
 				.anyRequest()
 				.permitAll())
 			.build();
+	}
+
+	/**
+	 * RFC 7009 as OAuth client libraries call it: they send the token to revoke and no
+	 * bearer token, and holding a token is the right to end it. A bearer token that is
+	 * presented must still be valid (RFC 6750 §3.1).
+	 */
+	private static AuthorizationManager<RequestAuthorizationContext> noBearerTokenPresented() {
+		return (authentication, context) -> new AuthorizationDecision(
+				BearerToken.from(context.getRequest().getHeader(HttpHeaders.AUTHORIZATION)).isEmpty());
 	}
 
 	/**
