@@ -21,13 +21,16 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Authenticates the introspection clients of config.yml by HTTP Basic on
- * {@code POST /introspect}, with the id and secret either as RFC 6749 §2.3.1 has them
- * (form-encoded, as OAuth libraries send them) or raw (as {@code curl -u} sends them).
- * Secrets are compared as SHA-256 digests in constant time, and an unknown client id
- * costs the same comparisons as a wrong secret.
+ * Authenticates the introspection clients of config.yml on {@code POST /introspect}, by
+ * either method of RFC 6749 §2.3.1: HTTP Basic, with the id and secret form-encoded (as
+ * OAuth libraries send them) or raw (as {@code curl -u} sends them), or {@code client_id}
+ * and {@code client_secret} in the form body (openid-client's default). A request using
+ * both methods, or a secret in the URL, authenticates no one. Secrets are compared as
+ * SHA-256 digests in constant time, and an unknown client id costs the same comparisons
+ * as a wrong secret.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1">RFC 6749 §2.3.1</a>
  */
@@ -36,6 +39,8 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 	static final String PATH = "/introspect";
 
 	private static final String PREFIX = "basic ";
+
+	private static final String SECRET_PARAMETER = "client_secret";
 
 	private final Map<String, byte[]> secretDigests;
 
@@ -52,8 +57,11 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-		if (authorization != null && authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-			String clientId = authenticatedClient(authorization.substring(PREFIX.length()).trim());
+		boolean basic = authorization != null && authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+		boolean asParameter = parameters(request).containsKey(SECRET_PARAMETER);
+		if (basic || asParameter) {
+			String clientId = (basic && asParameter) ? null
+					: basic ? basicClient(authorization.substring(PREFIX.length()).trim()) : bodyClient(request);
 			if (clientId != null) {
 				SecurityContextHolder.getContext()
 					.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(clientId, null,
@@ -72,7 +80,38 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 		return !PATH.equals(request.getRequestURI());
 	}
 
-	private @Nullable String authenticatedClient(String basicCredentials) {
+	/** The id and secret of the form body, each given once and never in the URL. */
+	private @Nullable String bodyClient(HttpServletRequest request) {
+		String[] ids = request.getParameterValues("client_id");
+		String[] secrets = request.getParameterValues(SECRET_PARAMETER);
+		if (ids == null || ids.length != 1 || secrets.length != 1 || secretInUrl(request)) {
+			return null;
+		}
+		return matchingClient(ids[0], secrets[0]);
+	}
+
+	private static boolean secretInUrl(HttpServletRequest request) {
+		String query = request.getQueryString();
+		return query != null && UriComponentsBuilder.newInstance()
+			.query(query)
+			.build()
+			.getQueryParams()
+			.keySet()
+			.stream()
+			.anyMatch((name) -> SECRET_PARAMETER.equals(formDecode(name)));
+	}
+
+	/** The request's parameters, or none if the container cannot decode its form body. */
+	private static Map<String, String[]> parameters(HttpServletRequest request) {
+		try {
+			return request.getParameterMap();
+		}
+		catch (IllegalStateException ex) {
+			return Map.of();
+		}
+	}
+
+	private @Nullable String basicClient(String basicCredentials) {
 		String[] idAndSecret = base64Decode(basicCredentials).split(":", 2);
 		if (idAndSecret.length != 2) {
 			return null;

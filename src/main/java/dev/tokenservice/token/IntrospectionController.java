@@ -38,7 +38,7 @@ class IntrospectionController {
 	}
 
 	@Operation(operationId = "introspectToken", summary = "Introspect a token (RFC 7662), for resource servers",
-			description = "The caller is an admin (bearer) or an introspection client (HTTP Basic). `active` is false for any token that /token_status would reject.",
+			description = "The caller is an admin (bearer) or an introspection client (HTTP Basic, or `client_id` and `client_secret` in the form). `active` is false for any token that /token_status would reject.",
 			security = { @SecurityRequirement(name = "bearer"), @SecurityRequirement(
 					name = "basic") },
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,

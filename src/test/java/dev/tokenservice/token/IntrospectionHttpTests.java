@@ -15,6 +15,7 @@ import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionResponse;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
@@ -157,6 +158,56 @@ class IntrospectionHttpTests extends HttpTestSupport {
 		@Test
 		void introspectWhenClientUnknownThen401InvalidClientWithBasicChallenge() {
 			assertInvalidClient(introspect(token, Api.basic("unknown-client", INTROSPECTION_CLIENT_SECRET)));
+		}
+
+		/**
+		 * RFC 6749 §2.3.1's other method, openid-client's default (client_secret_post).
+		 */
+		@Test
+		void introspectWhenNimbusSendsClientCredentialsInFormBodyThen200Active() throws IOException, ParseException {
+			ClientSecretPost client = new ClientSecretPost(new ClientID(INTROSPECTION_CLIENT_ID),
+					new Secret(INTROSPECTION_CLIENT_SECRET));
+			URI endpoint = URI.create("http://127.0.0.1:" + api.port() + "/introspect");
+
+			HTTPResponse response = new TokenIntrospectionRequest(endpoint, client, new BearerAccessToken(token))
+				.toHTTPRequest()
+				.send();
+
+			assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+			assertThat(TokenIntrospectionResponse.parse(response).toSuccessResponse().isActive()).isTrue();
+		}
+
+		@Test
+		void introspectWhenClientSecretInFormBodyWrongThen401InvalidClient() {
+			assertInvalidClient(api.postForm("/introspect", Api
+				.form(Map.of("token", token, "client_id", INTROSPECTION_CLIENT_ID, "client_secret", "wrong-secret")),
+					null));
+		}
+
+		/**
+		 * RFC 6749 §2.3: "MUST NOT use more than one authentication method in each
+		 * request."
+		 */
+		@Test
+		void introspectWhenClientCredentialsInBothHeaderAndBodyThen401InvalidClient() {
+			assertInvalidClient(api.postForm("/introspect", Api.form(Map.of("token", token, "client_id",
+					INTROSPECTION_CLIENT_ID, "client_secret", INTROSPECTION_CLIENT_SECRET)), CLIENT));
+		}
+
+		/** RFC 6749 §2.3.1: the parameters "MUST NOT be included in the request URI". */
+		@Test
+		void introspectWhenClientSecretInUrlThen401InvalidClient() {
+			String query = "?client_id=" + INTROSPECTION_CLIENT_ID + "&client%5Fsecret=" + INTROSPECTION_CLIENT_SECRET;
+
+			assertInvalidClient(api.postForm("/introspect" + query, Api.form(Map.of("token", token)), null));
+		}
+
+		@Test
+		void introspectWhenClientIdInFormBodyTwiceThen401InvalidClient() {
+			String form = Api.form(Map.of("token", token, "client_id", INTROSPECTION_CLIENT_ID, "client_secret",
+					INTROSPECTION_CLIENT_SECRET)) + "&client_id=" + INTROSPECTION_CLIENT_ID;
+
+			assertInvalidClient(api.postForm("/introspect", form, null));
 		}
 
 		@Test
