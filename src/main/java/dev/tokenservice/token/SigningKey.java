@@ -27,7 +27,9 @@ import org.springframework.stereotype.Component;
  * The HMAC key and algorithm every token is signed and verified with, built once at
  * start-up. The key comes from {@code jwt.secret}, or, when that is empty, from a random
  * secret generated on the first start and kept (owner-readable only) in the data
- * directory so tokens survive restarts.
+ * directory so tokens survive restarts. The generated secret is text used exactly as a
+ * configured one is, so the file's content can become {@code JWT_SECRET} (for a second
+ * instance, or a JWT library verifying tokens) as it stands.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7518#section-3.2">RFC 7518 §3.2</a>
  */
@@ -64,7 +66,7 @@ public class SigningKey {
 					"jwt.secret is empty: signing with the {} secret in {} (set jwt.secret or JWT_SECRET to manage "
 							+ "it yourself, and the same value on every instance)",
 					created ? "newly generated" : "generated", file.toAbsolutePath());
-			byte[] secret = Base64.getDecoder().decode(Files.readString(file).trim());
+			byte[] secret = Files.readString(file).trim().getBytes(StandardCharsets.UTF_8);
 			if (secret.length < minimumBytes) {
 				throw new InvalidConfigurationException("jwt.secret", "is empty and the generated secret in " + file
 						+ " is too short for the configured algorithm: delete that file to generate a longer one");
@@ -74,27 +76,25 @@ public class SigningKey {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read or create the generated secret " + file, ex);
 		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationException("jwt.secret",
-					"is empty and " + file + " does not hold a base64 secret: delete it to generate a new one");
-		}
 	}
 
 	/**
-	 * Writes a new secret under a unique temporary name, then links it into place: the
-	 * link fails if another process got there first, and then its secret is used.
+	 * Writes a new secret, {@code randomBytes} random bytes in unpadded base64url (safe
+	 * in YAML, environment variables and shell), under a unique temporary name, then
+	 * links it into place: the link fails if another process got there first, and then
+	 * its secret is used.
 	 */
-	private static boolean createIfAbsent(Path file, int bytes) throws IOException {
+	private static boolean createIfAbsent(Path file, int randomBytes) throws IOException {
 		if (Files.exists(file)) {
 			return false;
 		}
 		Path dir = file.toAbsolutePath().getParent();
 		Files.createDirectories(dir, PrivateFiles.ownerOnly(true));
-		byte[] secret = new byte[bytes];
+		byte[] secret = new byte[randomBytes];
 		new SecureRandom().nextBytes(secret);
 		Path temporary = Files.createTempFile(dir, file.getFileName() + "-", ".tmp", PrivateFiles.ownerOnly(false));
 		try {
-			Files.writeString(temporary, Base64.getEncoder().encodeToString(secret));
+			Files.writeString(temporary, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
 			Files.createLink(file, temporary);
 			return true;
 		}

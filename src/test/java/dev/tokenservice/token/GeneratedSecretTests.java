@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.SignedJWT;
 import dev.tokenservice.TokenServiceApplication;
 import dev.tokenservice.config.InvalidConfigurationException;
 import org.junit.jupiter.api.Nested;
@@ -61,7 +63,9 @@ class GeneratedSecretTests {
 				Path file = secretFile();
 				assertThat(file).isRegularFile();
 				assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-				assertThat(Base64.getDecoder().decode(Files.readString(file).trim())).hasSize(bytes);
+				String secret = Files.readString(file);
+				assertThat(secret).matches("[A-Za-z0-9_-]+");
+				assertThat(Base64.getUrlDecoder().decode(secret)).hasSize(bytes);
 				assertThat(file.resolveSibling("jwt-secret.tmp")).doesNotExist();
 			}
 		}
@@ -108,6 +112,27 @@ class GeneratedSecretTests {
 				HttpResponse<String> status = get(portOf(context), "/token_status/" + token);
 				assertThat(status.statusCode()).isEqualTo(200);
 				assertThat(json.readTree(status.body()).path("username").asString()).isEqualTo("alice");
+			}
+		}
+
+		/**
+		 * What an operator does for a second instance, and what the tutorial's own PyJWT
+		 * code does: take the file's content as the secret.
+		 */
+		@Test
+		void restartWhenFileContentGivenAsJwtSecretThenEarlierTokenStaysValid() throws Exception {
+			String token;
+			try (ConfigurableApplicationContext context = start()) {
+				int port = portOf(context);
+				assertThat(post(port, "/register-user", ALICE).statusCode()).isEqualTo(201);
+				token = json.readTree(post(port, "/token", ALICE).body()).path("token").asString();
+			}
+			String secret = Files.readString(secretFile());
+			assertThat(SignedJWT.parse(token).verify(new MACVerifier(secret))).isTrue();
+			Files.delete(secretFile());
+
+			try (ConfigurableApplicationContext context = start("--jwt.secret=" + secret)) {
+				assertThat(get(portOf(context), "/token_status/" + token).statusCode()).isEqualTo(200);
 			}
 		}
 
