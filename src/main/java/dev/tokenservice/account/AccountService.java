@@ -31,6 +31,8 @@ public class AccountService {
 
 	private static final String IMPOSSIBLE_USERNAME = "(not a valid username)";
 
+	private static final String NO_SUCH_USER = "(unknown)";
+
 	private final UserAccountRepository users;
 
 	private final PasswordHasher hasher;
@@ -152,7 +154,9 @@ public class AccountService {
 			throw ex;
 		}
 		if (!matched) {
-			AuditLog.loginFailed(username, client, found.isPresent() ? "wrong_password" : "unknown_user");
+			// A name no account has is often the password, typed in the wrong field.
+			AuditLog.loginFailed(found.isPresent() ? username : NO_SUCH_USER, client,
+					found.isPresent() ? "wrong_password" : "unknown_user");
 			throw new InvalidCredentialsException();
 		}
 		attempt.wasNoGuess();
@@ -184,6 +188,10 @@ public class AccountService {
 
 	Optional<Role> roleOf(String username) {
 		return findByUsername(username).map(UserAccount::getRole);
+	}
+
+	boolean anyAdminExists() {
+		return this.users.existsByRole(Role.ADMIN);
 	}
 
 	private void replacePassword(UserAccount user, String newPassword) {

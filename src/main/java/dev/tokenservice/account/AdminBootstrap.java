@@ -13,7 +13,9 @@ import org.springframework.stereotype.Component;
 /**
  * Creates the first admin from configuration at start-up, once: an existing account of
  * that name is left as it is, so a restart neither duplicates the admin nor resets its
- * password. A bad admin name or password stops the start before the port opens.
+ * password, and once any admin exists no other is created, so an admin deleted on purpose
+ * stays deleted while {@code ADMIN_PASSWORD} is still set (as Keycloak's bootstrap
+ * admin). A bad admin name or password stops the start before the port opens.
  */
 @Component
 class AdminBootstrap implements SmartInitializingSingleton, ApplicationRunner {
@@ -46,7 +48,7 @@ class AdminBootstrap implements SmartInitializingSingleton, ApplicationRunner {
 					+ "stays as it is); set admin.password (ADMIN_PASSWORD) to create one");
 			return;
 		}
-		this.accounts.roleOf(this.admin.username()).ifPresentOrElse(this::reportExisting, this::create);
+		this.accounts.roleOf(this.admin.username()).ifPresentOrElse(this::reportExisting, this::createIfFirst);
 	}
 
 	private void checkConfiguredAdmin() {
@@ -66,6 +68,17 @@ class AdminBootstrap implements SmartInitializingSingleton, ApplicationRunner {
 			logger.warn("User '{}' exists and is not an admin: not promoted; choose another admin.username",
 					this.admin.username());
 		}
+	}
+
+	private void createIfFirst() {
+		if (this.accounts.anyAdminExists()) {
+			logger.warn(
+					"Admin '{}' does not exist but other admins do: not created, since admin.password only "
+							+ "creates the first admin (one deleted stays deleted); unset it (ADMIN_PASSWORD)",
+					this.admin.username());
+			return;
+		}
+		create();
 	}
 
 	private void create() {

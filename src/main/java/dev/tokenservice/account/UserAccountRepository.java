@@ -19,6 +19,8 @@ interface UserAccountRepository extends JpaRepository<UserAccount, Long> {
 	@Query("select u.id from UserAccount u where u.username = :username")
 	Optional<Long> findIdByUsername(String username);
 
+	boolean existsByRole(Role role);
+
 	/**
 	 * Locks the enabled admins, so two admins disabling each other at once are decided
 	 * one after the other.

@@ -93,6 +93,47 @@ class AdminBootstrapTests {
 		assertThat(output.getAll()).doesNotContain(ADMIN_PASSWORD).doesNotContain(changedPassword);
 	}
 
+	/**
+	 * An admin deleted on purpose (its password leaked, say) stays deleted, though
+	 * {@code ADMIN_PASSWORD} is still in the environment, as compose files keep it.
+	 */
+	@Test
+	void restartWhenConfiguredAdminWasDeletedByAnotherAdminThenNotCreatedAgain(CapturedOutput output) {
+		String otherAdmin = "operator-two";
+		String otherPassword = "Harbor-Willow-3307-Slate";
+		try (ConfigurableApplicationContext context = start(ADMIN, ADMIN_PASSWORD)) {
+			Api api = api(context);
+			assertThat(api.register(otherAdmin, otherPassword, TestUsers.emailOf(otherAdmin)).status()).isEqualTo(201);
+			// Earlier builds made a second admin this way: the bootstrap, with another
+			// name.
+			jdbc(context).update("update users set role = 'ADMIN' where username = ?", otherAdmin);
+			long adminId = api.withToken("GET", "/me", api.tokenFor(ADMIN, ADMIN_PASSWORD)).number("user_id");
+			Reply deleted = api.withToken("DELETE", "/remove-user/" + adminId, api.tokenFor(otherAdmin, otherPassword));
+			assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+		}
+
+		try (ConfigurableApplicationContext context = start(ADMIN, ADMIN_PASSWORD)) {
+			Reply login = api(context).token(ADMIN, ADMIN_PASSWORD);
+
+			assertThat(login.status()).as(login.toString()).isEqualTo(401);
+			assertThat(adminRows(context)).isZero();
+		}
+		assertThat(output.getAll()).contains("Admin '" + ADMIN + "' does not exist but other admins do: not created")
+			.doesNotContain(ADMIN_PASSWORD);
+	}
+
+	@Test
+	void restartWhenAdminUsernameChangedThenNoSecondAdmin() {
+		try (ConfigurableApplicationContext context = start(ADMIN, ADMIN_PASSWORD)) {
+			assertThat(adminRows(context)).isEqualTo(1);
+		}
+
+		try (ConfigurableApplicationContext context = start("second-admin", "Copper-Meadow-7720-Fern")) {
+			assertThat(api(context).token("second-admin", "Copper-Meadow-7720-Fern").status()).isEqualTo(401);
+			assertThat(userRows(context)).isEqualTo(1);
+		}
+	}
+
 	@Test
 	void startWhenNoAdminPasswordThenRunsWithoutAdminAndSaysSo(CapturedOutput output) {
 		try (ConfigurableApplicationContext context = start(ADMIN, "")) {
