@@ -1,12 +1,16 @@
 package dev.tokenservice.token;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.web.util.UriComponentsBuilder;
+
 /**
- * Reads one parameter of an OAuth 2.0 form request by the protocol's rules: present, not
- * blank, and given once; an optional one may be left out, but is still given at most
- * once.
+ * Reads one parameter of an OAuth 2.0 form request by the protocol's rules: in the body,
+ * not the URL, present, not blank, and given once; an optional one may be left out, but
+ * is still given at most once.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.2">RFC 6749 §3.2</a>
  */
@@ -18,12 +22,26 @@ final class OAuth2Parameters {
 	// RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than
 	// once."
 	static String single(HttpServletRequest request, String name) {
+		rejectInQuery(request, List.of(name));
 		String[] values = values(request, name);
 		if (values == null || values.length == 0 || values[0].isBlank()) {
 			throw OAuth2TokenException.invalidRequest("Missing parameter: " + name);
 		}
 		rejectRepeated(name, values);
 		return values[0];
+	}
+
+	// RFC 6749 §3.2 and §4.3.2, RFC 7009 §2.1, RFC 7662 §2.1: credentials and tokens
+	// travel in the body, where they stay out of the access logs of every proxy on the
+	// way.
+	static void rejectInQuery(HttpServletRequest request, List<String> names) {
+		String query = request.getQueryString();
+		if (query != null) {
+			var inQuery = UriComponentsBuilder.newInstance().query(query).build().getQueryParams().keySet();
+			if (names.stream().anyMatch(inQuery::contains)) {
+				throw OAuth2TokenException.invalidRequest("Parameters must be sent in the request body");
+			}
+		}
 	}
 
 	static void atMostOnce(HttpServletRequest request, String name) {

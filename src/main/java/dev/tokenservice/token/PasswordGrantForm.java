@@ -5,8 +5,6 @@ import java.util.List;
 import dev.tokenservice.account.Credentials;
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.springframework.web.util.UriComponentsBuilder;
-
 /**
  * Reads an OAuth 2.0 resource owner password credentials request from a form body,
  * applying the protocol's rules before any account is looked at.
@@ -24,7 +22,7 @@ final class PasswordGrantForm {
 	}
 
 	static Credentials read(HttpServletRequest request) {
-		rejectParametersInQuery(request);
+		OAuth2Parameters.rejectInQuery(request, PARAMETERS);
 		String grantType = OAuth2Parameters.single(request, "grant_type");
 		if (!"password".equals(grantType)) {
 			throw new OAuth2TokenException("unsupported_grant_type", "Only the password grant is supported");
@@ -32,18 +30,6 @@ final class PasswordGrantForm {
 		OPTIONAL_PARAMETERS.forEach((name) -> OAuth2Parameters.atMostOnce(request, name));
 		return new Credentials(OAuth2Parameters.single(request, "username"),
 				OAuth2Parameters.single(request, "password"));
-	}
-
-	// RFC 6749 §3.2 and §4.3.2: credentials travel in the body, where they stay out of
-	// access logs.
-	private static void rejectParametersInQuery(HttpServletRequest request) {
-		String query = request.getQueryString();
-		if (query != null) {
-			var names = UriComponentsBuilder.newInstance().query(query).build().getQueryParams().keySet();
-			if (PARAMETERS.stream().anyMatch(names::contains)) {
-				throw OAuth2TokenException.invalidRequest("Parameters must be sent in the request body");
-			}
-		}
 	}
 
 }

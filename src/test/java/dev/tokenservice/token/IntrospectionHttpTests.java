@@ -234,6 +234,18 @@ class IntrospectionHttpTests extends HttpTestSupport {
 			assertThat(reply.text("message")).isNotBlank();
 		}
 
+		/**
+		 * RFC 7662 §2.1: a form body parameter; a token in a URL reaches proxies' logs.
+		 */
+		@Test
+		void introspectWhenTokenInQueryStringThen400InvalidRequest() {
+			Reply reply = api.postForm("/introspect?token=" + token, Api.form(Map.of("foo", "bar")), CLIENT);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+			assertThat(reply.text("error")).isEqualTo("invalid_request");
+			assertThat(reply.text("error_description")).isEqualTo("Parameters must be sent in the request body");
+		}
+
 		@Test
 		void introspectWhenTokenEmptyThen400InvalidRequestAsIfOmitted() {
 			// RFC 6749 §3.1 and §3.2, whose form conventions RFC 7662 reuses: "Parameters

@@ -192,6 +192,19 @@ class RevocationHttpTests extends HttpTestSupport {
 	@Nested
 	class MalformedRequests {
 
+		/**
+		 * RFC 7009 §2.1: a form body parameter; a token in a URL reaches proxies' logs.
+		 */
+		@Test
+		void revokeWhenTokenInQueryStringThen400InvalidRequestAndTokenStaysValid() {
+			Reply reply = api.postForm("/revoke?token=" + token, "", null);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+			assertThat(reply.text("error")).isEqualTo("invalid_request");
+			assertThat(reply.text("error_description")).isEqualTo("Parameters must be sent in the request body");
+			assertStillValid(token);
+		}
+
 		@Test
 		void revokeWhenTokenParameterMissingThen400InvalidRequest() {
 			Reply reply = api.postForm("/revoke", Api.form(Map.of("token_type_hint", "access_token")),
