@@ -5,11 +5,13 @@ import java.util.concurrent.CompletableFuture;
 import dev.tokenservice.audit.AuditLog;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
@@ -67,10 +69,15 @@ class MyAccountController {
 	@ApiResponse(responseCode = "404", description = "No user with that `user_id`")
 	@PostMapping("/logout-all")
 	AccountMessage logOutEverywhere(
-			@Parameter(description = "Admins only: log out this user instead of the caller") @RequestParam(
-					name = "user_id", required = false) @Nullable Long userId,
+			// Matched as text: as a number, an empty user_id (an unset variable in a
+			// script)
+			// would mean "none given" and log out the caller instead.
+			@Parameter(description = "Admins only: log out this user instead of the caller",
+					schema = @Schema(type = "integer", format = "int64")) @RequestParam(name = "user_id",
+							required = false) @Nullable @Pattern(regexp = "-?[0-9]{1,18}",
+									message = "must be a whole number") String userId,
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
-		long target = (userId != null) ? userId : caller.userId();
+		long target = (userId != null) ? Long.parseLong(userId) : caller.userId();
 		if (!caller.mayActOn(target)) {
 			throw new AccessDeniedException("Not the caller's own account");
 		}

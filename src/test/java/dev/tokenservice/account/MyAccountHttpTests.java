@@ -13,6 +13,8 @@ import dev.tokenservice.support.TestUsers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import static dev.tokenservice.support.ProtectedEndpointAssertions.assertForbidden;
@@ -333,6 +335,23 @@ class MyAccountHttpTests extends HttpTestSupport {
 			assertThat(reply.status()).isEqualTo(400);
 			assertThat(reply.isJson()).isTrue();
 			assertThat(reply.text("message")).isNotBlank();
+			assertThat(api.tokenStatus(token).status()).isEqualTo(200);
+		}
+
+		/**
+		 * An unset variable in a script, {@code ?user_id=$VICTIM_ID}, is not "no
+		 * user_id".
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "", "%20" })
+		void logoutAllWhenAdminGivesEmptyUserIdThen400NamingItAndNobodyLoggedOut(String userId) {
+			String admin = adminToken();
+
+			Reply reply = api.withToken("POST", "/logout-all?user_id=" + userId, admin);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+			assertThat(reply.json().at("/errors/user_id").asString()).isEqualTo("must be a whole number");
+			assertThat(api.tokenStatus(admin).status()).isEqualTo(200);
 			assertThat(api.tokenStatus(token).status()).isEqualTo(200);
 		}
 
