@@ -26,7 +26,7 @@ public record JwtProperties(String secret, HmacAlgorithm algorithm,
 	/**
 	 * Longer than any access token should live, short of dates no JWT library handles.
 	 */
-	static final Duration MAX_EXPIRATION_TIME = Duration.ofDays(365);
+	public static final Duration MAX_EXPIRATION_TIME = Duration.ofDays(365);
 
 	@ConstructorBinding
 	public JwtProperties(String secret, String algorithm, @DurationUnit(ChronoUnit.MINUTES) Duration expirationTime,

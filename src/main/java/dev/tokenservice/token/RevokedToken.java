@@ -12,8 +12,11 @@ import jakarta.persistence.Table;
 @Table(name = "revoked_tokens")
 class RevokedToken {
 
+	/** The widest token id a record holds (V2 migration). */
+	static final int MAX_JTI_LENGTH = 64;
+
 	@Id
-	@Column(length = 64)
+	@Column(length = MAX_JTI_LENGTH)
 	private String jti;
 
 	@Column(name = "user_id", nullable = false)

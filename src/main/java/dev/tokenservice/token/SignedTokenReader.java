@@ -140,11 +140,20 @@ class SignedTokenReader {
 				&& header.getX509Url() == null && header.getJwk() == null && !header.containsKey("crit");
 	}
 
+	/**
+	 * The claims the issuer writes, within what it can write: an id a revocation record
+	 * can hold, a lifetime no setting allows more of, and no audience (RFC 8725 §3.9: one
+	 * names a token meant for some other service sharing the key).
+	 */
 	private boolean hasRequiredClaims(Claims claims) {
 		return claims.getExpiration() != null && claims.getIssuedAt() != null && claims.getId() != null
-				&& claims.getSubject() != null && SUBJECT.matcher(claims.getSubject()).matches()
-				&& isWholeNumber(claims.get(TokenIssuer.VERSION_CLAIM))
-				&& !claims.getIssuedAt().toInstant().isAfter(this.clock.instant().plus(this.clockSkew));
+				&& claims.getId().length() <= RevokedToken.MAX_JTI_LENGTH && claims.getSubject() != null
+				&& SUBJECT.matcher(claims.getSubject()).matches()
+				&& isWholeNumber(claims.get(TokenIssuer.VERSION_CLAIM)) && !claims.containsKey(Claims.AUDIENCE)
+				&& !claims.getIssuedAt().toInstant().isAfter(this.clock.instant().plus(this.clockSkew))
+				&& !claims.getExpiration()
+					.toInstant()
+					.isAfter(claims.getIssuedAt().toInstant().plus(JwtProperties.MAX_EXPIRATION_TIME));
 	}
 
 	private static boolean isWholeNumber(Object value) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -138,6 +139,13 @@ class JwtAttackHttpTests extends HttpTestSupport {
 						(user) -> TestTokens.sign(claims(user).subject("0" + user.id()).build())),
 				attack("sub as a JSON number", (user) -> TestTokens.sign(claims(user).claim("sub", user.id()).build())),
 				attack("ver as a string", (user) -> TestTokens.sign(claims(user).claim("ver", "0").build())),
+				// RFC 8725 §3.9: a token meant for another audience (this issuer names
+				// none).
+				attack("aud of another service", (user) -> TestTokens.sign(claims(user).audience("orders").build())),
+				attack("jti longer than a revocation record holds (65 characters)",
+						(user) -> TestTokens.sign(claims(user).jwtID("j".repeat(65)).build())),
+				attack("exp more than a year after iat (no setting issues that)", (user) -> TestTokens
+					.sign(claims(user).expirationTime(Date.from(Instant.now().plus(Duration.ofDays(366)))).build())),
 				// RFC 7515 §2, §7.1: only the canonical compact form.
 				attack("padding '=' on the signature", (user) -> valid(user).concat("=")),
 				attack("standard base64 padding on every part", (user) -> padded(valid(user))),
