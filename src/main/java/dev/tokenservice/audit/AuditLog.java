@@ -28,7 +28,7 @@ public final class AuditLog {
 	}
 
 	/**
-	 * {@code username}: canonical, or a marker where no account could have the name sent.
+	 * {@code username}: canonical, or a marker where no account has the name sent.
 	 */
 	public static void loginFailed(String username, String client, String reason) {
 		Metrics.counter("tokenservice.logins.failed", "reason", reason).increment();

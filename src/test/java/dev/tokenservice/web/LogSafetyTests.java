@@ -192,7 +192,7 @@ class LogSafetyTests {
 			textBlock = """
 					registered                     | event=registered user_id={user} username=log-user client=127.0.0.1
 					login_failed (wrong password)  | event=login_failed username=log-user client=127.0.0.1 reason=wrong_password
-					login_failed (unknown user)    | event=login_failed username=log-ghost client=127.0.0.1 reason=unknown_user
+					login_failed (unknown user)    | event=login_failed username=(unknown) client=127.0.0.1 reason=unknown_user
 					login_failed (disabled)        | event=login_failed username=log-user client=127.0.0.1 reason=disabled
 					login_succeeded                | event=login_succeeded user_id={user} username=log-user client=127.0.0.1
 					login_succeeded (admin)        | event=login_succeeded user_id={admin} username=log-admin client=127.0.0.1
