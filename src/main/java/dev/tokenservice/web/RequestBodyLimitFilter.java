@@ -23,7 +23,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Refuses bodies over {@code http.max_body_size} with 413: at once when the declared
  * length is too large, and while reading when a chunked body grows past it. Tomcat
  * applies the same limit to form bodies, which it parses itself. Runs after
- * {@link ContentTypeFilter}, so the type it reads is one that parses.
+ * {@link RequestHeaderFilter}, so the type it reads is one that parses.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 3)

@@ -1,6 +1,7 @@
 package dev.tokenservice.web;
 
 import java.io.IOException;
+import java.util.Enumeration;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -9,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -16,17 +18,23 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses with 415 a {@code Content-Type} that names no concrete type (unparsable,
- * {@code application/*}) or a multipart one, which no endpoint takes: deeper layers would
- * otherwise fail on them with a 5xx before any endpoint is chosen.
+ * Refuses headers that deeper layers would misread, before any endpoint is chosen:
+ * <ul>
+ * <li>with 415, a {@code Content-Type} that names no concrete type (unparsable,
+ * {@code application/*}) or a multipart one, which no endpoint takes and on which deeper
+ * layers fail with a 5xx;</li>
+ * <li>with 400, more than one {@code Authorization} header: the field holds one
+ * credential (RFC 9110 §11.6.2), and a proxy in front that read the last of several would
+ * authorize someone other than the one this service reads.</li>
+ * </ul>
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
-class ContentTypeFilter extends OncePerRequestFilter {
+class RequestHeaderFilter extends OncePerRequestFilter {
 
 	private final ErrorResponseWriter errors;
 
-	ContentTypeFilter(ErrorResponseWriter errors) {
+	RequestHeaderFilter(ErrorResponseWriter errors) {
 		this.errors = errors;
 	}
 
@@ -39,7 +47,21 @@ class ContentTypeFilter extends OncePerRequestFilter {
 					ErrorResponse.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE.getReasonPhrase()));
 			return;
 		}
+		if (hasSeveral(request, HttpHeaders.AUTHORIZATION)) {
+			this.errors.write(response, HttpStatus.BAD_REQUEST,
+					ErrorResponse.of("Only one Authorization header is allowed"));
+			return;
+		}
 		chain.doFilter(request, response);
+	}
+
+	private static boolean hasSeveral(HttpServletRequest request, String header) {
+		Enumeration<String> values = request.getHeaders(header);
+		if (!values.hasMoreElements()) {
+			return false;
+		}
+		values.nextElement();
+		return values.hasMoreElements();
 	}
 
 	private static boolean isAcceptable(String contentType) {

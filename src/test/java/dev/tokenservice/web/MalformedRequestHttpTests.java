@@ -229,6 +229,23 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 			assertThat(response).contains("{\"message\":\"");
 		}
 
+		/**
+		 * RFC 9110 §11.6.2: one credential; a proxy reading the last could see another
+		 * user.
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "/me", "/token_status" })
+		void requestWhenTwoAuthorizationHeadersThen400Json(String path) {
+			String token = api.tokenFor(TestUsers.registered(api, "two-auth"), TestUsers.PASSWORD);
+			String other = api.tokenFor(TestUsers.registered(api, "two-auth"), TestUsers.PASSWORD);
+
+			String response = api.raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+					+ "\r\nAuthorization: Bearer " + other + "\r\nConnection: close\r\n\r\n");
+
+			assertRawJsonStatus(response, 400);
+			assertThat(response).contains("{\"message\":\"Only one Authorization header is allowed\"}");
+		}
+
 		@Test
 		void tokenWhenFormPercentEncodingBadThen400InvalidRequest() {
 			Reply reply = api.postForm("/token", "grant_type=password&username=a&password=%zz");
