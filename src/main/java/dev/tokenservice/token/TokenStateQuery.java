@@ -61,10 +61,20 @@ class TokenStateQuery {
 		return ask(token.userId(), token.jti());
 	}
 
-	/** The same, possibly as answered within the last {@link #REMEMBERED_FOR}. */
+	/**
+	 * The same, possibly as answered within the last {@link #REMEMBERED_FOR}. Asked
+	 * outside the cache: with the cache's own loading, checks of one token wait for each
+	 * other, and while the database is down the n-th waited n connection timeouts.
+	 */
 	Optional<TokenHolder> recentUnrevokedHolder(SignedToken token) {
 		Question question = new Question(this.generation.get(), token.userId(), token.jti());
-		return this.answers.get(question, (asked) -> ask(asked.userId(), asked.jti()));
+		Optional<TokenHolder> remembered = this.answers.getIfPresent(question);
+		if (remembered != null) {
+			return remembered;
+		}
+		Optional<TokenHolder> answer = ask(token.userId(), token.jti());
+		this.answers.put(question, answer);
+		return answer;
 	}
 
 	/** Runs after the change's transaction commits, or at once outside one. */

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 
 import dev.tokenservice.TokenServiceApplication;
 import dev.tokenservice.support.Api;
+import dev.tokenservice.support.Concurrently;
 import dev.tokenservice.support.PostgresTestDatabase;
 import dev.tokenservice.support.Reply;
 import dev.tokenservice.support.TcpProxy;
@@ -130,6 +131,7 @@ class DatabaseOutageTests {
 		String token = this.api.tokenFor(username, TestUsers.PASSWORD);
 		// Checked only during the outage: a check's answer is remembered for a second.
 		String unchecked = this.api.tokenFor(username, TestUsers.PASSWORD);
+		String crowded = this.api.tokenFor(username, TestUsers.PASSWORD);
 		assertThat(this.api.tokenStatus(token).status()).isEqualTo(200);
 
 		cut.run();
@@ -143,6 +145,7 @@ class DatabaseOutageTests {
 		assertUnavailable(outage, "POST /token (form)", post("/token", "application/x-www-form-urlencoded",
 				Api.form(Map.of("grant_type", "password", "username", username, "password", TestUsers.PASSWORD))));
 		assertUnavailable(outage, "GET /token_status", get("/token_status/" + unchecked));
+		assertCrowdUnavailable(outage, 8, get("/token_status/" + crowded));
 		// A bearer token is verified before any endpoint is chosen.
 		assertUnavailable(outage, "GET /me (Bearer)",
 				request("/me").header("Authorization", "Bearer " + token).build());
@@ -191,6 +194,29 @@ class DatabaseOutageTests {
 				.contains("\"request_id\":\"" + reply.header("X-Request-Id").orElse("(none)") + "\"");
 			outage.assertThat(reply.header("Retry-After")).as(what).isPresent();
 		}
+	}
+
+	/**
+	 * The same request from many clients at once: each gets its 503 within the timeout.
+	 * (Checks of one token once waited for each other, the n-th for n timeouts, and a
+	 * crowd of them held every request thread.)
+	 */
+	private void assertCrowdUnavailable(SoftAssertions outage, int clients, HttpRequest request) throws Exception {
+		Instant start = Instant.now();
+		List<Reply> replies = Concurrently.send(clients, (client) -> {
+			try {
+				return send(request);
+			}
+			catch (IOException ex) {
+				return new Reply(0, HttpHeaders.of(Map.of(), (name, value) -> true), "no answer: " + ex);
+			}
+		});
+		Duration took = Duration.between(start, Instant.now());
+		String what = clients + " x " + request.method() + " " + request.uri().getPath().replaceAll("[^/]+$", "{token}")
+				+ " at once";
+		this.timings.add(what + " " + replies.stream().map(Reply::status).toList() + " in " + took.toMillis() + " ms");
+		outage.assertThat(replies).extracting(Reply::status).as(what).containsOnly(503);
+		outage.assertThat(took).as(what).isLessThan(ANSWER_WITHIN);
 	}
 
 	/**
