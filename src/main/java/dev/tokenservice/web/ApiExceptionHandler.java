@@ -1,9 +1,11 @@
 package dev.tokenservice.web;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import dev.tokenservice.account.AccountDisabledException;
 import dev.tokenservice.account.AccountNotFoundException;
@@ -60,6 +62,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	/** SQLSTATE classes 08 (connection exception) and 57 (operator intervention). */
+	private static final Pattern CONNECTION_LOST = Pattern.compile("(08|57)...");
 
 	@ExceptionHandler
 	ResponseEntity<ErrorResponse> usernameTaken(UsernameTakenException ex) {
@@ -153,20 +158,29 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			.body(ErrorResponse.of("The user was changed by another request at the same time: try again"));
 	}
 
+	/** Logged with the SQLSTATE where there is one (42501: the role may not write). */
 	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
 			CannotCreateTransactionException.class })
 	ResponseEntity<ErrorResponse> databaseUnavailable(RuntimeException ex) {
-		logger.warn("Database unavailable: {}", ex.getClass().getSimpleName());
+		SQLException sql = causeOf(ex, SQLException.class);
+		String state = (sql != null && sql.getSQLState() != null) ? " (SQLSTATE " + sql.getSQLState() + ")" : "";
+		logger.warn("Database unavailable: {}{}", ex.getClass().getSimpleName(), state);
 		return serviceUnavailable();
 	}
 
 	/**
-	 * The embedded database could not write its file, e.g. the disk is full: H2 reports
-	 * that as an uncategorised error around the {@link IOException} (and closes its
-	 * store, so later requests get the 503 of an unavailable database until a restart).
+	 * A connection the server ended (SQLSTATE class 08, or 57 for a shutdown or
+	 * failover), which JPA, unlike plain JDBC, reports uncategorised; or the embedded
+	 * database could not write its file, e.g. the disk is full: H2 reports that as an
+	 * uncategorised error around the {@link IOException} (and closes its store, so later
+	 * requests get the 503 of an unavailable database until a restart).
 	 */
 	@ExceptionHandler({ UncategorizedDataAccessException.class, TransactionSystemException.class })
 	ResponseEntity<ErrorResponse> storageFailure(RuntimeException ex) {
+		SQLException sql = causeOf(ex, SQLException.class);
+		if (sql != null && sql.getSQLState() != null && CONNECTION_LOST.matcher(sql.getSQLState()).matches()) {
+			return databaseUnavailable(ex);
+		}
 		IOException io = causeOf(ex, IOException.class);
 		if (io == null) {
 			return unexpected(ex);

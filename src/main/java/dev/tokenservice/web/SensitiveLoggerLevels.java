@@ -32,6 +32,8 @@ class SensitiveLoggerLevels implements ApplicationListener<ApplicationEnvironmen
 			Map.entry("org.apache.coyote.http11.Http11Processor", LogLevel.WARN),
 			Map.entry("org.hibernate", LogLevel.INFO), Map.entry("org.hibernate.orm.jdbc.bind", LogLevel.OFF),
 			Map.entry("org.hibernate.orm.jdbc.extract", LogLevel.OFF),
+			// The JDBC URL, with any password= in it, at INFO.
+			Map.entry("org.hibernate.orm.connections.pooling", LogLevel.WARN),
 			// The database's own message ("Key (username)=(admin) already exists"); the
 			// service logs each failure it handles without it.
 			Map.entry("org.hibernate.orm.jdbc.error", LogLevel.OFF));

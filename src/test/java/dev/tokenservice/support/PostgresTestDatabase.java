@@ -51,6 +51,15 @@ public final class PostgresTestDatabase implements AutoCloseable {
 		return (user != null && !user.isBlank()) ? user : "postgres";
 	}
 
+	/**
+	 * Ends every other session on this database, as a server restart, a failover or an
+	 * administrator's {@code pg_terminate_backend} does.
+	 */
+	public void terminateConnections() {
+		execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + this.name
+				+ "' AND pid <> pg_backend_pid()");
+	}
+
 	@Override
 	public void close() {
 		execute("DROP DATABASE IF EXISTS " + this.name + " WITH (FORCE)");

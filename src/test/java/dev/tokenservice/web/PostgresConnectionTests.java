@@ -1,0 +1,95 @@
+package dev.tokenservice.web;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.tokenservice.TokenServiceApplication;
+import dev.tokenservice.support.Api;
+import dev.tokenservice.support.PostgresTestDatabase;
+import dev.tokenservice.support.TestUsers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The service's connections to PostgreSQL: ended by the server under it (a restart, a
+ * failover, an administrator's {@code pg_terminate_backend}), they cost a request a 503,
+ * never a 500; and a password written into the JDBC URL stays out of the log.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class PostgresConnectionTests {
+
+	/** Trust authentication ignores it; the log must not show it. */
+	private static final String URL_PASSWORD = "Url-Password-Quokka-4471";
+
+	@TempDir
+	Path dir;
+
+	private PostgresTestDatabase database;
+
+	private ConfigurableApplicationContext context;
+
+	private Api api;
+
+	@BeforeEach
+	void start() {
+		this.database = PostgresTestDatabase.create("connections");
+		String url = this.database.url() + (this.database.url().contains("?") ? "&" : "?") + "password=" + URL_PASSWORD;
+		// With the rate limits off, a login's first statement is JPA's, whose driver
+		// errors Hibernate leaves uncategorised (plain JDBC's are translated).
+		this.context = SpringApplication.run(TokenServiceApplication.class, "--server.port=0",
+				"--data.dir=" + this.dir.resolve("data"), "--config.file=" + this.dir.resolve("none.yml"),
+				"--database.url=" + url, "--database.username=" + this.database.username(),
+				"--jwt.secret=postgres-connection-secret-long-enough-for-hs256", "--password.bcrypt_cost=4",
+				"--limits.enabled=false");
+		this.api = new Api(Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port")));
+	}
+
+	@AfterEach
+	void stop() {
+		if (this.context != null) {
+			this.context.close();
+		}
+		if (this.database != null) {
+			this.database.close();
+		}
+	}
+
+	@Test
+	void startWhenJdbcUrlCarriesPasswordThenLogNeverShowsIt(CapturedOutput output) {
+		assertThat(this.api.get("/actuator/health/readiness").status()).isEqualTo(200);
+
+		assertThat(output.getAll()).doesNotContain(URL_PASSWORD);
+	}
+
+	/**
+	 * A connection used within the last half second is handed out unchecked, so a login
+	 * right after the server ended the sessions runs on a dead one.
+	 */
+	@Test
+	void loginWhenServerEndedPooledConnectionsThen503NeverA500() {
+		String username = TestUsers.registered(this.api, "ended");
+		List<Integer> statuses = new ArrayList<>();
+		for (int round = 0; round < 10; round++) {
+			statuses.add(this.api.token(username, TestUsers.PASSWORD).status());
+			this.database.terminateConnections();
+			statuses.add(this.api.token(username, TestUsers.PASSWORD).status());
+			statuses.add(this.api.token(username, TestUsers.PASSWORD).status());
+		}
+
+		assertThat(statuses).as("statuses of logins around 10 ends of every session")
+			.containsOnly(200, 503)
+			.contains(200);
+	}
+
+}
