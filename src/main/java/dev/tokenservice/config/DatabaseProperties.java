@@ -23,8 +23,10 @@ public record DatabaseProperties(String url, String username, String password, i
 			throw new InvalidConfigurationException("database.url",
 					"must be a JDBC URL starting jdbc:postgresql: or jdbc:h2:");
 		}
-		if (poolSize < 1) {
-			throw new InvalidConfigurationException("database.pool_size", "must be at least 1");
+		// Flyway holds one connection for its lock and migrates on a second.
+		if (poolSize < 2) {
+			throw new InvalidConfigurationException("database.pool_size",
+					"must be at least 2 (the start-up's migrations need two connections)");
 		}
 		if (connectionTimeout == null || connectionTimeout.toMillis() < 250) {
 			throw new InvalidConfigurationException("database.connection_timeout", "must be at least 250ms");

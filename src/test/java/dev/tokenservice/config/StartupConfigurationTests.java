@@ -59,6 +59,7 @@ class StartupConfigurationTests {
 				password.min_length   | 0     | must be between 1 and 72
 				password.min_length   | 73    | must be between 1 and 72
 				password.hashing_queue | -1   | must be 0 or more
+				database.pool_size    | 1     | must be at least 2 (the start-up's migrations need two connections)
 				""")
 		void startWhenValueOutOfRangeThenFailsWithOneLineNamingKey(String key, String value, String rule,
 				CapturedOutput output) throws IOException {
