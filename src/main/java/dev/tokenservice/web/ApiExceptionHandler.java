@@ -292,7 +292,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return (name != null) ? name : "body";
 	}
 
-	private static <T extends Throwable> @Nullable T causeOf(Throwable ex, Class<T> type) {
+	static <T extends Throwable> @Nullable T causeOf(Throwable ex, Class<T> type) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (type.isInstance(cause)) {
 				return type.cast(cause);

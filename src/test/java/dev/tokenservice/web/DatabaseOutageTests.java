@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -26,15 +27,20 @@ import dev.tokenservice.support.PostgresTestDatabase;
 import dev.tokenservice.support.Reply;
 import dev.tokenservice.support.TcpProxy;
 import dev.tokenservice.support.TestUsers;
+import dev.tokenservice.token.TokenRevocations;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.scheduling.TaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * liveness stays UP, and once the database is back the service recovers by itself. The
  * time of every answer is printed after each test.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class DatabaseOutageTests {
 
 	private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
@@ -78,8 +85,11 @@ class DatabaseOutageTests {
 
 	private final List<String> timings = new ArrayList<>();
 
+	private CapturedOutput output;
+
 	@BeforeEach
-	void startBehindProxy() {
+	void startBehindProxy(CapturedOutput output) {
+		this.output = output;
 		this.database = PostgresTestDatabase.create("outage");
 		Matcher url = POSTGRES_URL.matcher(this.database.url());
 		assertThat(url.matches()).as(this.database.url()).isTrue();
@@ -158,6 +168,9 @@ class DatabaseOutageTests {
 		outage.assertThat(requestThreadsInDatabaseCode())
 			.as("request threads still waiting for the database")
 			.isEmpty();
+		outage.assertThat(scheduledPurgeLogLine())
+			.as("the log line of the scheduled purge of revocation records")
+			.startsWith("A scheduled job could not use the database (it runs again later): ");
 
 		this.proxy.restore();
 
@@ -236,6 +249,24 @@ class DatabaseOutageTests {
 		this.timings.add(what + " " + reply.status() + " in " + took.toMillis() + " ms");
 		outage.assertThat(took).as("%s answered %s", what, reply).isLessThan(ANSWER_WITHIN);
 		return reply;
+	}
+
+	/**
+	 * Runs the purge of expired revocation records on the service's scheduler, as its
+	 * schedule does every 10 minutes, and returns the line its failure was logged with.
+	 */
+	private String scheduledPurgeLogLine() throws Exception {
+		TaskScheduler scheduler = this.context.getBean(TaskScheduler.class);
+		TokenRevocations revocations = this.context.getBean(TokenRevocations.class);
+		String before = this.output.getAll();
+		scheduler.schedule(revocations::purgeExpired, Instant.now()).get(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		return this.output.getAll()
+			.substring(before.length())
+			.lines()
+			.filter((line) -> line.contains("ScheduledTaskErrors") || line.contains("scheduled task"))
+			.map((line) -> line.substring(line.indexOf(": ") + 2))
+			.findFirst()
+			.orElse("(no line)");
 	}
 
 	/** Polls readiness until it is UP or the recovery time is over; the last answer. */
