@@ -142,6 +142,45 @@ class StartupConfigurationTests {
 			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + "data.dir must name a directory");
 		}
 
+		/** One line with the driver's reason, not ninety lines of nested causes. */
+		@Test
+		void startWhenDatabaseRefusesConnectionsThenFailsWithOneLineReason(CapturedOutput output) throws IOException {
+			Path config = writeConfig("");
+			assertThatThrownBy(() -> start(config, "--database.url=jdbc:postgresql://127.0.0.1:1/nowhere").close())
+				.isNotNull();
+			assertThat(databaseLines(output)).singleElement()
+				.satisfies((line) -> assertThat(line)
+					.startsWith("Cannot connect to the database: Connection to 127.0.0.1:1 refused.")
+					.endsWith("(SQLSTATE 08001)"));
+			assertThat(output.getAll()).doesNotContain("Caused by");
+		}
+
+		/**
+		 * The form container platforms set in {@code DATABASE_URL}: taken apart, its
+		 * password never printed.
+		 */
+		@Test
+		void startWhenDatabaseUrlInLibpqFormThenConnectsToItsHostWithoutPrintingPassword(CapturedOutput output)
+				throws IOException {
+			Path config = writeConfig("");
+			assertThatThrownBy(
+					() -> start(config, "--database.url=postgres://someone:Pw-Libpq-Secret-5521@127.0.0.1:1/nowhere")
+						.close())
+				.isNotNull();
+			assertThat(databaseLines(output)).singleElement()
+				.satisfies((line) -> assertThat(line)
+					.startsWith("Cannot connect to the database: Connection to 127.0.0.1:1 refused."));
+			assertThat(output.getAll()).doesNotContain("Pw-Libpq-Secret-5521");
+		}
+
+		private static List<String> databaseLines(CapturedOutput output) {
+			return output.getAll()
+				.lines()
+				.map(String::strip)
+				.filter((line) -> line.startsWith("Cannot connect to the database"))
+				.toList();
+		}
+
 		private static String yaml(String key, String value) {
 			String[] parts = key.split("\\.", 2);
 			return parts[0] + ":\n  " + parts[1] + ": " + value + "\n";

@@ -73,6 +73,27 @@ class PostgresConnectionTests {
 	}
 
 	/**
+	 * {@code DATABASE_URL} as container platforms set it; trust authentication ignores
+	 * the password, which must not be printed.
+	 */
+	@Test
+	void startWhenDatabaseUrlInLibpqFormThenServes(CapturedOutput output) {
+		String libpq = this.database.url()
+			.replaceFirst("^jdbc:postgresql://", "postgres://" + this.database.username() + ":" + URL_PASSWORD + "@");
+		try (ConfigurableApplicationContext libpqContext = SpringApplication.run(TokenServiceApplication.class,
+				"--server.port=0", "--data.dir=" + this.dir.resolve("libpq"),
+				"--config.file=" + this.dir.resolve("none.yml"), "--database.url=" + libpq,
+				"--jwt.secret=postgres-connection-secret-long-enough-for-hs256", "--password.bcrypt_cost=4")) {
+			Api libpqApi = new Api(Integer.parseInt(libpqContext.getEnvironment().getProperty("local.server.port")));
+
+			assertThat(libpqApi.get("/actuator/health/readiness").status()).isEqualTo(200);
+			String username = TestUsers.registered(libpqApi, "libpq");
+			assertThat(this.api.token(username, TestUsers.PASSWORD).status()).as("the same database").isEqualTo(200);
+		}
+		assertThat(output.getAll()).doesNotContain(URL_PASSWORD);
+	}
+
+	/**
 	 * A connection used within the last half second is handed out unchecked, so a login
 	 * right after the server ended the sessions runs on a dead one.
 	 */
