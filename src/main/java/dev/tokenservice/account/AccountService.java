@@ -29,7 +29,7 @@ public class AccountService {
 
 	private static final Pattern USERNAME = Pattern.compile(RegisterRequest.USERNAME_RULE);
 
-	private static final String IMPOSSIBLE_USERNAME = "(not a valid username)";
+	private static final String IMPOSSIBLE_USERNAME = "(invalid)";
 
 	private static final String NO_SUCH_USER = "(unknown)";
 

@@ -1,6 +1,7 @@
 package dev.tokenservice.audit;
 
 import io.micrometer.core.instrument.Metrics;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +36,16 @@ public final class AuditLog {
 		audit.warn("event=login_failed username={} client={} reason={}", username, client, reason);
 	}
 
-	public static void throttled(String limit, String client, long retryAfterSeconds) {
+	/** {@code username}: for the login limits, as for a failed login's; else null. */
+	public static void throttled(String limit, @Nullable String username, String client, long retryAfterSeconds) {
 		Metrics.counter("tokenservice.requests.throttled", "limit", limit).increment();
-		audit.warn("event=throttled limit={} client={} retry_after_s={}", limit, client, retryAfterSeconds);
+		if (username != null) {
+			audit.warn("event=throttled limit={} username={} client={} retry_after_s={}", limit, username, client,
+					retryAfterSeconds);
+		}
+		else {
+			audit.warn("event=throttled limit={} client={} retry_after_s={}", limit, client, retryAfterSeconds);
+		}
 	}
 
 	public static void adminAction(String action, long adminId, long targetUserId) {

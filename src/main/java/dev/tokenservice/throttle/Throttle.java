@@ -11,6 +11,7 @@ import io.github.bucket4j.BucketExceptions;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Component;
@@ -53,12 +54,13 @@ public class Throttle {
 			return () -> {
 			};
 		}
-		take(bucket("token-requests|" + address, this.tokenRequestsPerAddress), "token_requests_per_address", address);
+		take(bucket("token-requests|" + address, this.tokenRequestsPerAddress), "token_requests_per_address", null,
+				address);
 		BucketProxy pair = bucket("failed-logins|" + user + "|" + address, this.perUserAndAddress);
 		BucketProxy all = bucket("failed-logins|" + user, this.perUser);
-		take(pair, "failed_logins_per_user_and_address", address);
+		take(pair, "failed_logins_per_user_and_address", user, address);
 		try {
-			take(all, "failed_logins_per_user", address);
+			take(all, "failed_logins_per_user", user, address);
 		}
 		catch (ThrottledException ex) {
 			giveBack(pair);
@@ -73,7 +75,7 @@ public class Throttle {
 	/** Admits a registration from this address, or throws {@link ThrottledException}. */
 	public void admitRegistration(String address) {
 		if (this.enabled) {
-			take(bucket("registrations|" + address, this.registrationsPerAddress), "registrations_per_address",
+			take(bucket("registrations|" + address, this.registrationsPerAddress), "registrations_per_address", null,
 					address);
 		}
 	}
@@ -82,11 +84,15 @@ public class Throttle {
 		return this.buckets.builder().build(key, configuration);
 	}
 
-	private static void take(BucketProxy bucket, String what, String address) {
+	/**
+	 * {@code user}, for the login limits: an operator sees which account is being guessed
+	 * at, or held down.
+	 */
+	private static void take(BucketProxy bucket, String what, @Nullable String user, String address) {
 		ConsumptionProbe probe = fromStore(() -> bucket.tryConsumeAndReturnRemaining(1));
 		if (!probe.isConsumed()) {
 			long retryAfter = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
-			AuditLog.throttled(what, address, retryAfter);
+			AuditLog.throttled(what, user, address, retryAfter);
 			throw new ThrottledException(retryAfter);
 		}
 	}

@@ -201,7 +201,7 @@ class LogSafetyTests {
 					admin deletes a user           | event=admin_action action=delete_user admin_id={admin} target_user_id={other}
 					admin logs a user out          | event=admin_action action=log_out_user_everywhere admin_id={admin} target_user_id={user}
 					token revoked                  | event=token_revoked caller_id={user} token_user_id={user}
-					throttled                      | event=throttled limit=failed_logins_per_user_and_address client=127.0.0.1 retry_after_s=
+					throttled                      | event=throttled limit=failed_logins_per_user_and_address username=log-ghost client=127.0.0.1 retry_after_s=
 					""")
 	void auditLogWhenWalkThroughThenEventLineWithKeyValueFields(String event, String expected) {
 		String line = expected.replace("{user}", ids.get(USER).toString())
