@@ -1,6 +1,7 @@
 package dev.tokenservice.account;
 
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -53,11 +54,25 @@ class PasswordHasher {
 		this.dummyHash = CompletableFuture.supplyAsync(() -> this.configured.encode(UUID.randomUUID().toString()));
 	}
 
+	/**
+	 * NIST SP 800-63B's normalization (NFKC): the same password typed on another system,
+	 * its "é" one character or two, its digits fullwidth, is the same password.
+	 */
+	static String normalized(String password) {
+		return Normalizer.normalize(password, Normalizer.Form.NFKC);
+	}
+
 	String hash(String password) {
-		return this.configured.encode(password);
+		return this.configured.encode(normalized(password));
 	}
 
 	boolean matches(String password, @Nullable String storedHash) {
+		String normalized = normalized(password);
+		// Hashes made before passwords were normalized hold them as typed.
+		return compare(normalized, storedHash) || (!normalized.equals(password) && compare(password, storedHash));
+	}
+
+	private boolean compare(String password, @Nullable String storedHash) {
 		boolean hashable = fitsBcrypt(password);
 		String hash = (storedHash != null) ? storedHash : this.dummyHash.join();
 		boolean matched = encoderOf(hash).matches(hashable ? password : FILLER, hash);

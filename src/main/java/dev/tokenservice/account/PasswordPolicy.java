@@ -42,8 +42,11 @@ class PasswordPolicy {
 		this.estimator = properties.rejectCommon() ? CompletableFuture.supplyAsync(Nbvcxz::new) : null;
 	}
 
-	/** Why the password is not acceptable, or empty if it is. */
-	Optional<String> problemWith(String password, String username) {
+	/**
+	 * Why the password is not acceptable, or empty if it is: judged as it will be hashed.
+	 */
+	Optional<String> problemWith(String typed, String username) {
+		String password = PasswordHasher.normalized(typed);
 		if (password.codePointCount(0, password.length()) < this.minLength) {
 			return Optional.of("must be at least " + this.minLength + " characters");
 		}

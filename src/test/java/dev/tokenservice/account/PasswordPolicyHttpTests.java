@@ -1,6 +1,7 @@
 package dev.tokenservice.account;
 
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +41,49 @@ class PasswordPolicyHttpTests extends HttpTestSupport {
 			+ "one, such as a few unrelated words";
 
 	private static final String CONTAINS_USERNAME = "must not contain the username";
+
+	/**
+	 * NIST SP 800-63B's normalization: one password, however the typing system encodes
+	 * it.
+	 */
+	@Nested
+	class Normalization {
+
+		private static final String COMPOSED = Normalizer.normalize("Café-Orchard-8142-Quill", Normalizer.Form.NFC);
+
+		private static final String DECOMPOSED = Normalizer.normalize(COMPOSED, Normalizer.Form.NFD);
+
+		@Test
+		void loginWhenPasswordTypedDecomposedThenSameAsComposed() {
+			String username = TestUsers.uniqueName("nfc");
+			assertThat(api.register(username, COMPOSED, TestUsers.emailOf(username)).status()).isEqualTo(201);
+
+			assertThat(api.token(username, DECOMPOSED).status()).isEqualTo(200);
+			assertThat(api.token(username, COMPOSED).status()).isEqualTo(200);
+		}
+
+		@Test
+		void loginWhenDigitsTypedFullwidthThenSameAsAscii() {
+			String username = TestUsers.uniqueName("fullwidth");
+			assertThat(api
+				.register(username, "Orchard-Quill-\uFF18\uFF11\uFF14\uFF12-Lantern", TestUsers.emailOf(username))
+				.status()).isEqualTo(201);
+
+			assertThat(api.token(username, "Orchard-Quill-8142-Lantern").status()).isEqualTo(200);
+		}
+
+		/** Hashes from before normalization hold the password as it was typed. */
+		@Test
+		void loginWhenHashMadeFromDecomposedPasswordBeforeNormalizationThenStillLogsIn() {
+			String username = TestUsers.registered(api, "legacy-nfd");
+			jdbc.update("update users set password_hash = ? where username = ?",
+					new BCryptPasswordEncoder(4).encode(DECOMPOSED), username);
+
+			assertThat(api.token(username, DECOMPOSED).status()).isEqualTo(200);
+			assertThat(api.token(username, TestUsers.PASSWORD).status()).isEqualTo(401);
+		}
+
+	}
 
 	@Nested
 	class Registration {
