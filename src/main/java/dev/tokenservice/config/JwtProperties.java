@@ -28,6 +28,9 @@ public record JwtProperties(String secret, HmacAlgorithm algorithm,
 	 */
 	public static final Duration MAX_EXPIRATION_TIME = Duration.ofDays(365);
 
+	/** A random base64 secret of 32 characters has about 25 different ones. */
+	static final int MIN_DISTINCT_SECRET_CHARACTERS = 10;
+
 	@ConstructorBinding
 	public JwtProperties(String secret, String algorithm, @DurationUnit(ChronoUnit.MINUTES) Duration expirationTime,
 			String issuer, @DefaultValue("30") @DurationUnit(ChronoUnit.SECONDS) Duration clockSkew) {
@@ -39,6 +42,12 @@ public record JwtProperties(String secret, HmacAlgorithm algorithm,
 			throw new InvalidConfigurationException("jwt.secret",
 					"is too short for " + algorithm + ": it needs at least " + algorithm.minimumKeyBytes()
 							+ " bytes (leave it empty to have one generated)");
+		}
+		// RFC 8725 §3.5: a human-chosen key can be found offline from any one token. A
+		// length check alone lets 32 "a"s through.
+		if (!secret.isEmpty() && secret.chars().distinct().count() < MIN_DISTINCT_SECRET_CHARACTERS) {
+			throw new InvalidConfigurationException("jwt.secret", "is not random enough (fewer than "
+					+ MIN_DISTINCT_SECRET_CHARACTERS + " different characters): use e.g. openssl rand -base64 48");
 		}
 		if (expirationTime == null || expirationTime.isNegative() || expirationTime.isZero()) {
 			throw new InvalidConfigurationException("jwt.expiration_time", "must be a positive number of minutes");

@@ -126,6 +126,20 @@ class StartupConfigurationTests {
 			assertThat(output.getAll()).doesNotContain(secret);
 		}
 
+		/** RFC 8725 §3.5: long enough, but found offline from any one token. */
+		@ParameterizedTest
+		@ValueSource(strings = { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "abababababababababababababababab",
+				"0123456701234567012345670123456701234567" })
+		void startWhenSecretLongEnoughButNotRandomThenFailsNamingJwtSecretWithoutPrintingIt(String secret,
+				CapturedOutput output) throws IOException {
+			Path config = writeConfig("");
+			assertThatThrownBy(() -> start(config, "--jwt.secret=" + secret).close())
+				.hasRootCauseInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX
+					+ "jwt.secret is not random enough (fewer than 10 different characters): use e.g. openssl rand -base64 48");
+			assertThat(output.getAll()).doesNotContain(secret);
+		}
+
 		@Test
 		void startWhenValueInvalidThenStopsBeforeWritingAnything() throws IOException {
 			Path config = writeConfig(yaml("password.bcrypt_cost", "3"));
