@@ -21,6 +21,7 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 import io.swagger.v3.oas.models.tags.Tag;
 import org.jspecify.annotations.Nullable;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -91,7 +92,9 @@ class OpenApiConfiguration {
 	OpenAPI tokenServiceOpenApi(ObjectProvider<BuildProperties> build) {
 		BuildProperties properties = build.getIfAvailable();
 		String version = (properties != null) ? properties.getVersion() : "unknown";
+		// Relative: right behind any proxy, and never the Host header a client sent.
 		return new OpenAPI().info(new Info().title("token-service").version(version).description(DESCRIPTION))
+			.servers(List.of(new Server().url("/")))
 			.tags(List.of(new Tag().name("Tokens").description("Issuing, checking, revoking and introspecting tokens"),
 					new Tag().name("Accounts").description("Registration and what users do to their own account"),
 					new Tag().name("Administration").description("Managing users, for admins")))

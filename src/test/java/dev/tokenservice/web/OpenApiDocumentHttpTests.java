@@ -84,6 +84,17 @@ class OpenApiDocumentHttpTests extends HttpTestSupport {
 		}
 	}
 
+	/**
+	 * Springdoc would otherwise name the server after the Host header the client sent.
+	 */
+	@Test
+	void apiDocsWhenHostHeaderForgedThenServerIsRelativeAndNeverTheForgedHost() {
+		String response = this.api.raw("GET /v3/api-docs HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+
+		assertThat(response).startsWith("HTTP/1.1 200").doesNotContain("evil.example");
+		assertThat(this.document.at("/servers/0/url").asString()).isEqualTo("/");
+	}
+
 	@Test
 	void apiDocsWhenFetchedThenSecuritySchemesAreHttpBearerJwtAndHttpBasic() {
 		JsonNode schemes = this.document.at("/components/securitySchemes");
