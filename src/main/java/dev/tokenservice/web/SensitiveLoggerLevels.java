@@ -32,7 +32,7 @@ class SensitiveLoggerLevels implements ApplicationListener<ApplicationEnvironmen
 			Map.entry("org.apache.coyote.http11.Http11Processor", LogLevel.WARN),
 			Map.entry("org.hibernate", LogLevel.INFO), Map.entry("org.hibernate.orm.jdbc.bind", LogLevel.OFF),
 			Map.entry("org.hibernate.orm.jdbc.extract", LogLevel.OFF),
-			// The JDBC URL, with any password= in it, at INFO.
+			// The JDBC URL, with any password= in it, at INFO (Hikari masks it).
 			Map.entry("org.hibernate.orm.connections.pooling", LogLevel.WARN),
 			// The database's own message ("Key (username)=(admin) already exists"); the
 			// service logs each failure it handles without it.

@@ -60,6 +60,20 @@ public final class PostgresTestDatabase implements AutoCloseable {
 				+ "' AND pid <> pg_backend_pid()");
 	}
 
+	/** Runs statements in this database as the server's user (a superuser here). */
+	public void executeInDatabase(String... statements) {
+		try (Connection connection = DriverManager.getConnection(url(), username(), "");
+				Statement statement = connection.createStatement()) {
+			for (String sql : statements) {
+				statement.execute(sql);
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(
+					"PostgreSQL database " + this.name + " failed: " + String.join("; ", statements), ex);
+		}
+	}
+
 	@Override
 	public void close() {
 		execute("DROP DATABASE IF EXISTS " + this.name + " WITH (FORCE)");

@@ -3,8 +3,10 @@ package dev.tokenservice.web;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import dev.tokenservice.TokenServiceApplication;
+import dev.tokenservice.config.InvalidConfigurationException;
 import dev.tokenservice.support.Api;
 import dev.tokenservice.support.PostgresTestDatabase;
 import dev.tokenservice.support.TestUsers;
@@ -20,6 +22,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The service's connections to PostgreSQL: ended by the server under it (a restart, a
@@ -29,7 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class PostgresConnectionTests {
 
-	/** Trust authentication ignores it; the log must not show it. */
+	/**
+	 * Trust authentication ignores it; the log must not show it, even with the connection
+	 * pool's loggers at DEBUG.
+	 */
 	private static final String URL_PASSWORD = "Url-Password-Quokka-4471";
 
 	@TempDir
@@ -51,7 +57,8 @@ class PostgresConnectionTests {
 				"--data.dir=" + this.dir.resolve("data"), "--config.file=" + this.dir.resolve("none.yml"),
 				"--database.url=" + url, "--database.username=" + this.database.username(),
 				"--jwt.secret=postgres-connection-secret-long-enough-for-hs256", "--password.bcrypt_cost=4",
-				"--limits.enabled=false");
+				"--limits.enabled=false", "--logging.level.com.zaxxer.hikari=DEBUG",
+				"--logging.level.org.hibernate.orm.connections=DEBUG");
 		this.api = new Api(Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port")));
 	}
 
@@ -91,6 +98,29 @@ class PostgresConnectionTests {
 			assertThat(this.api.token(username, TestUsers.PASSWORD).status()).as("the same database").isEqualTo(200);
 		}
 		assertThat(output.getAll()).doesNotContain(URL_PASSWORD);
+	}
+
+	/**
+	 * A role that may only read (grants forgotten after a restore) would start, report
+	 * ready, then fail every login and registration.
+	 */
+	@Test
+	void startWhenRoleMayOnlyReadThenFailsNamingDatabaseUsername(CapturedOutput output) {
+		String role = "ts_read_only_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+		this.database.executeInDatabase("CREATE ROLE " + role + " LOGIN", "GRANT USAGE ON SCHEMA public TO " + role,
+				"GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
+		try {
+			assertThatThrownBy(() -> SpringApplication
+				.run(TokenServiceApplication.class, "--server.port=0", "--data.dir=" + this.dir.resolve("read-only"),
+						"--config.file=" + this.dir.resolve("none.yml"), "--database.url=" + this.database.url(),
+						"--database.username=" + role, "--jwt.secret=postgres-connection-secret-long-enough-for-hs256")
+				.close()).isInstanceOf(InvalidConfigurationException.class);
+			assertThat(output.getAll()).contains("Invalid configuration: database.username may not write users, "
+					+ "revoked_tokens, rate_limit_buckets: grant the role INSERT, UPDATE and DELETE on the service's tables");
+		}
+		finally {
+			this.database.executeInDatabase("DROP OWNED BY " + role, "DROP ROLE " + role);
+		}
 	}
 
 	/**
