@@ -69,8 +69,7 @@ class MyAccountController {
 	@ApiResponse(responseCode = "404", description = "No user with that `user_id`")
 	@PostMapping("/logout-all")
 	AccountMessage logOutEverywhere(
-			// Matched as text: as a number, an empty user_id (an unset variable in a
-			// script)
+			// Matched as text: as a number, an empty user_id (an unset shell variable)
 			// would mean "none given" and log out the caller instead.
 			@Parameter(description = "Admins only: log out this user instead of the caller",
 					schema = @Schema(type = "integer", format = "int64")) @RequestParam(name = "user_id",
