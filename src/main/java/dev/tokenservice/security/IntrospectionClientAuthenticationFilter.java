@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.tokenservice.config.IntrospectionProperties;
+import dev.tokenservice.token.OAuth2Parameters;
 import org.jspecify.annotations.Nullable;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -21,7 +22,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Authenticates the introspection clients of config.yml on {@code POST /introspect}, by
@@ -84,21 +84,11 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 	private @Nullable String bodyClient(HttpServletRequest request) {
 		String[] ids = request.getParameterValues("client_id");
 		String[] secrets = request.getParameterValues(SECRET_PARAMETER);
-		if (ids == null || ids.length != 1 || secrets.length != 1 || secretInUrl(request)) {
+		if (ids == null || ids.length != 1 || secrets.length != 1
+				|| OAuth2Parameters.inQuery(request, SECRET_PARAMETER)) {
 			return null;
 		}
 		return matchingClient(ids[0], secrets[0]);
-	}
-
-	private static boolean secretInUrl(HttpServletRequest request) {
-		String query = request.getQueryString();
-		return query != null && UriComponentsBuilder.newInstance()
-			.query(query)
-			.build()
-			.getQueryParams()
-			.keySet()
-			.stream()
-			.anyMatch((name) -> SECRET_PARAMETER.equals(formDecode(name)));
 	}
 
 	/** The request's parameters, or none if the container cannot decode its form body. */

@@ -1,5 +1,7 @@
 package dev.tokenservice.token;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -14,7 +16,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.2">RFC 6749 §3.2</a>
  */
-final class OAuth2Parameters {
+public final class OAuth2Parameters {
 
 	private OAuth2Parameters() {
 	}
@@ -35,12 +37,34 @@ final class OAuth2Parameters {
 	// travel in the body, where they stay out of the access logs of every proxy on the
 	// way.
 	static void rejectInQuery(HttpServletRequest request, List<String> names) {
+		if (names.stream().anyMatch((name) -> inQuery(request, name))) {
+			throw OAuth2TokenException.invalidRequest("Parameters must be sent in the request body");
+		}
+	}
+
+	/**
+	 * Whether the URL's query string names the parameter, decoded as the container
+	 * decodes it ({@code passwor%64} is {@code password}).
+	 */
+	public static boolean inQuery(HttpServletRequest request, String name) {
 		String query = request.getQueryString();
-		if (query != null) {
-			var inQuery = UriComponentsBuilder.newInstance().query(query).build().getQueryParams().keySet();
-			if (names.stream().anyMatch(inQuery::contains)) {
-				throw OAuth2TokenException.invalidRequest("Parameters must be sent in the request body");
-			}
+		return query != null && UriComponentsBuilder.newInstance()
+			.query(query)
+			.build()
+			.getQueryParams()
+			.keySet()
+			.stream()
+			.anyMatch((encoded) -> name.equals(formDecoded(encoded)));
+	}
+
+	private static String formDecoded(String encoded) {
+		try {
+			return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			// Malformed percent-encoding: the container cannot read it as that name
+			// either.
+			return encoded;
 		}
 	}
 

@@ -195,9 +195,10 @@ class RevocationHttpTests extends HttpTestSupport {
 		/**
 		 * RFC 7009 §2.1: a form body parameter; a token in a URL reaches proxies' logs.
 		 */
-		@Test
-		void revokeWhenTokenInQueryStringThen400InvalidRequestAndTokenStaysValid() {
-			Reply reply = api.postForm("/revoke?token=" + token, "", null);
+		@ParameterizedTest
+		@ValueSource(strings = { "token", "%74oken" })
+		void revokeWhenTokenInQueryStringThen400InvalidRequestAndTokenStaysValid(String encodedName) {
+			Reply reply = api.postForm("/revoke?" + encodedName + "=" + token, "", null);
 
 			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
 			assertThat(reply.text("error")).isEqualTo("invalid_request");

@@ -183,6 +183,20 @@ class TokenEndpointHttpTests extends HttpTestSupport {
 			assertOAuthError(reply, "invalid_request");
 		}
 
+		/**
+		 * The container decodes parameter names, so an encoded name is the same
+		 * parameter.
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "password", "passwor%64" })
+		void tokenWhenPasswordAloneInQueryStringThen400InvalidRequest(String encodedName) {
+			Reply reply = api.postForm("/token?" + encodedName + "=" + TestUsers.PASSWORD,
+					Api.form(Map.of("grant_type", "password", "username", username)));
+
+			assertOAuthError(reply, "invalid_request");
+			assertThat(reply.text("error_description")).isEqualTo("Parameters must be sent in the request body");
+		}
+
 		private Reply grant(String grantType, String user, String password) {
 			return api.postForm("/token",
 					Api.form(Map.of("grant_type", grantType, "username", user, "password", password)));
