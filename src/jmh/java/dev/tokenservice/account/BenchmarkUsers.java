@@ -19,7 +19,7 @@ public final class BenchmarkUsers {
 			String username = "jmh-user-" + i;
 			String password = UUID.randomUUID().toString();
 			accounts.create(username, username + "@example.com", password, Role.USER);
-			return accounts.authenticate(new Credentials(username, password), "127.0.0.1");
+			return accounts.authenticate(new Credentials(username, password), "127.0.0.1").join();
 		}).toList();
 	}
 
