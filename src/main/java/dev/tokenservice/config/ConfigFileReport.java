@@ -2,14 +2,14 @@ package dev.tokenservice.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,22 +61,40 @@ class ConfigFileReport {
 	}
 
 	private static boolean isKnown(String key, Set<String> known) {
-		String section = key.split("\\.", 2)[0];
-		if (FRAMEWORK_SECTIONS.contains(section)) {
+		if (FRAMEWORK_SECTIONS.contains(key.split("\\.", 2)[0])) {
 			return true;
 		}
-		String[] parts = key.split("\\.");
-		return parts.length >= 2 && known.contains(normalize(parts[0] + "." + parts[1]));
+		String normalized = normalize(key);
+		// Below a known key are a map's entries; above one, a nested section left empty.
+		return known.stream()
+			.anyMatch((leaf) -> normalized.equals(leaf) || normalized.startsWith(leaf + ".")
+					|| leaf.startsWith(normalized + "."));
 	}
 
 	private static Set<String> knownKeys(ApplicationContext context) {
-		return ConfigurationPropertiesBean.getAll(context)
+		Set<String> keys = new HashSet<>();
+		ConfigurationPropertiesBean.getAll(context)
 			.values()
 			.stream()
 			.filter((bean) -> bean.getInstance() instanceof Record)
-			.flatMap((bean) -> Arrays.stream(bean.getInstance().getClass().getRecordComponents())
-				.map((component) -> normalize(bean.getAnnotation().prefix() + "." + component.getName())))
-			.collect(Collectors.toSet());
+			.forEach((bean) -> addComponents(bean.getAnnotation().prefix(), bean.getInstance().getClass(), keys));
+		return keys;
+	}
+
+	/**
+	 * A nested record's components are keys of their own, such as
+	 * password.argon2.memory_kib.
+	 */
+	private static void addComponents(String prefix, Class<?> type, Set<String> keys) {
+		for (RecordComponent component : type.getRecordComponents()) {
+			String key = prefix + "." + component.getName();
+			if (component.getType().isRecord()) {
+				addComponents(key, component.getType(), keys);
+			}
+			else {
+				keys.add(normalize(key));
+			}
+		}
 	}
 
 	private static Set<String> keysIn(Path file) {

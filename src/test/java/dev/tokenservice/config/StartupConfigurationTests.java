@@ -237,6 +237,27 @@ class StartupConfigurationTests {
 		}
 
 		@Test
+		void startWhenNestedSectionHasTypoKeyThenWarnsAboutThatKeyOnly(CapturedOutput output) throws IOException {
+			Path config = writeConfig("""
+					password:
+					  argon2:
+					    memory_kib: 19456
+					    iteratons: 3
+					limits:
+					  failed_logins_per_user:
+					    capcity: 5
+					    period: 1m
+					""");
+			try (ConfigurableApplicationContext context = start(config)) {
+				assertThat(context.getBean(PasswordProperties.class).argon2().iterations()).isEqualTo(2);
+			}
+			assertWarnedOnce(output, "Unknown configuration key 'password.argon2.iteratons' in " + config);
+			assertWarnedOnce(output, "Unknown configuration key 'limits.failed_logins_per_user.capcity' in " + config);
+			assertThat(output.getAll()).doesNotContain("Unknown configuration key 'password.argon2.memory_kib'")
+				.doesNotContain("Unknown configuration key 'limits.failed_logins_per_user.period'");
+		}
+
+		@Test
 		void startWhenConfigFileMissingThenStartsAndWarnsNoConfigurationFile(CapturedOutput output) throws IOException {
 			Path config = StartupConfigurationTests.this.dir.resolve("absent.yml");
 			try (ConfigurableApplicationContext context = start(config)) {
