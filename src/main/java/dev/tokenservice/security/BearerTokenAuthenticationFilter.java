@@ -79,7 +79,7 @@ class BearerTokenAuthenticationFilter extends OncePerRequestFilter {
 	/** {@code /token_status} reads its Bearer header itself; verifying twice is waste. */
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return request.getRequestURI().startsWith("/token_status");
+		return request.getServletPath().startsWith("/token_status");
 	}
 
 	private void authenticate(TokenHolder holder, HttpServletRequest request, HttpServletResponse response) {

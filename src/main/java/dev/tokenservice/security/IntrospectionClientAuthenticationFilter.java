@@ -57,11 +57,12 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-		boolean basic = authorization != null && authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+		String basicCredentials = (authorization != null
+				&& authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length()))
+						? authorization.substring(PREFIX.length()).trim() : null;
 		boolean asParameter = parameters(request).containsKey(SECRET_PARAMETER);
-		if (basic || asParameter) {
-			String clientId = (basic && asParameter) ? null
-					: basic ? basicClient(authorization.substring(PREFIX.length()).trim()) : bodyClient(request);
+		if (basicCredentials != null || asParameter) {
+			String clientId = clientOf(request, basicCredentials, asParameter);
 			if (clientId != null) {
 				SecurityContextHolder.getContext()
 					.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(clientId, null,
@@ -77,7 +78,16 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !PATH.equals(request.getRequestURI());
+		return !PATH.equals(request.getServletPath());
+	}
+
+	/** The client the credentials name, if they are right and sent one way only. */
+	private @Nullable String clientOf(HttpServletRequest request, @Nullable String basicCredentials,
+			boolean asParameter) {
+		if (basicCredentials == null) {
+			return bodyClient(request);
+		}
+		return asParameter ? null : basicClient(basicCredentials);
 	}
 
 	/** The id and secret of the form body, each given once and never in the URL. */

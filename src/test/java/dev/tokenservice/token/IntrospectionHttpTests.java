@@ -96,6 +96,15 @@ class IntrospectionHttpTests extends HttpTestSupport {
 			assertThat(body.get("token_type").asString()).isEqualTo("Bearer");
 		}
 
+		/** The path is matched decoded, by the client filter as by the controller. */
+		@Test
+		void introspectWhenPathPercentEncodedThenBasicClientStillAccepted() {
+			Reply reply = api.postForm("/%69ntrospect", Api.form(Map.of("token", token)), CLIENT);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(reply.json().get("active").booleanValue()).isTrue();
+		}
+
 		@Test
 		void introspectWhenAdminBearerThen200Active() {
 			Reply reply = introspect(token, Api.bearer(adminToken()));
