@@ -17,7 +17,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 // is not wanted. Tomcat's metrics would only count HTTP sessions, which this stateless
 // service never creates, and starting the JMX server they need costs 150 ms of start-up.
 @SpringBootApplication(exclude = { UserDetailsServiceAutoConfiguration.class, TomcatMetricsAutoConfiguration.class })
-// Revocation records of expired tokens are purged on a schedule.
+// Expired revocation records and idle rate-limit buckets are purged on a schedule.
 @EnableScheduling
 public class TokenServiceApplication {
 

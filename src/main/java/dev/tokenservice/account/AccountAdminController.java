@@ -10,7 +10,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -76,6 +75,7 @@ class AccountAdminController {
 	@ApiResponse(responseCode = "200", description = "One page of users")
 	@ApiResponse(responseCode = "400", description = "A bad page or size")
 	@ApiResponse(responseCode = "403", description = "The caller is not an admin")
+	// The page's limit keeps page × size (the row offset) well inside an int.
 	@GetMapping("/users")
 	UserPage list(
 			@RequestParam(defaultValue = "0") @Min(value = 0, message = "must be 0 or more") @Max(value = 1_000_000,
@@ -92,9 +92,7 @@ class AccountAdminController {
 	@GetMapping("/users/{user_id}")
 	UserView user(@PathVariable("user_id") long userId,
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
-		if (!caller.mayActOn(userId)) {
-			throw new AccessDeniedException("Not the caller's own account");
-		}
+		caller.requireMayActOn(userId);
 		return this.accounts.view(userId);
 	}
 

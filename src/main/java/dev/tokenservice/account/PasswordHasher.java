@@ -16,9 +16,10 @@ import org.springframework.stereotype.Component;
 /**
  * The only place a plain password is used: BCrypt at the configured cost, or Argon2id.
  * Stored hashes describe themselves ({@code $2a$...}, {@code $argon2id$...}), so both
- * kinds verify whichever is configured. Every comparison costs one full hash, even for an
- * unknown user, so response times do not reveal which usernames exist. Requests call it
- * on the {@link HashingQueue}'s threads, which bound how many hashes run at once.
+ * kinds verify whichever is configured. Every comparison costs a full hash, even for an
+ * unknown user, so response times do not reveal which usernames exist (a password that
+ * NFKC normalization changes costs a second one, whoever the user). Requests call it on
+ * the {@link HashingQueue}'s threads, which bound how many hashes run at once.
  */
 @Component
 class PasswordHasher {

@@ -6,7 +6,8 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The resource servers allowed to call {@code POST /introspect} with HTTP Basic
+ * The resource servers allowed to call {@code POST /introspect}, with HTTP Basic or
+ * {@code client_id} and {@code client_secret} in the form body
  * ({@code introspection.clients} in config.yml).
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7662#section-2.1">RFC 7662 §2.1</a>

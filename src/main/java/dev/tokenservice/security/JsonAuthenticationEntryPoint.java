@@ -17,8 +17,8 @@ import org.springframework.security.web.AuthenticationEntryPoint;
  * The 401 of a protected endpoint: a JSON message saying whether the credentials were
  * missing or wrong, and the challenge API.md gives ({@code Bearer error="invalid_token"},
  * plus {@code Basic} where introspection clients may use it). An introspection client
- * whose HTTP Basic credentials are wrong is challenged with {@code Basic} alone, the
- * scheme it used.
+ * whose credentials are wrong, in the header or the form body, is challenged with
+ * {@code Basic} alone, the scheme RFC 6749 §2.3.1 says every server supports.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3">RFC 6750 §3</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
@@ -41,7 +41,7 @@ class JsonAuthenticationEntryPoint implements AuthenticationEntryPoint {
 		/** A bearer token that is not valid. */
 		INVALID_TOKEN,
 
-		/** HTTP Basic credentials of no introspection client. */
+		/** Client credentials (HTTP Basic or form body) of no introspection client. */
 		INVALID_CLIENT
 
 	}

@@ -1,8 +1,9 @@
 package dev.tokenservice.token;
 
 /**
- * A password-grant request the token endpoint refuses, with its RFC 6749 error code and a
- * fixed description that may name a parameter but never its value.
+ * An OAuth 2.0 request ({@code /token}'s password grant, {@code /introspect},
+ * {@code /revoke}) refused with its RFC 6749 error code and a fixed description that may
+ * name a parameter but never its value.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */

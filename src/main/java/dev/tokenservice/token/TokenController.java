@@ -1,5 +1,6 @@
 package dev.tokenservice.token;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -120,7 +121,7 @@ class TokenController {
 
 	private ResponseEntity<TokenResponse> issuedTo(TokenHolder holder) {
 		IssuedToken token = this.issuer.issue(holder);
-		long expiresIn = this.issuer.lifetime().toSeconds();
+		long expiresIn = Duration.between(token.issuedAt(), token.expiresAt()).toSeconds();
 		// RFC 6749 §5.1: responses carrying tokens must not be cached.
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noStore())

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class TokenIssuer {
 
-	static final String USERNAME_CLAIM = "username";
+	private static final String USERNAME_CLAIM = "username";
 
 	static final String VERSION_CLAIM = "ver";
 
@@ -70,10 +70,6 @@ public class TokenIssuer {
 			.compact();
 		this.issued.increment();
 		return new IssuedToken(token, issuedAt, expiresAt);
-	}
-
-	public Duration lifetime() {
-		return this.lifetime;
 	}
 
 }

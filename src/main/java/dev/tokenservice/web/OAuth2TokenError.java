@@ -1,8 +1,9 @@
 package dev.tokenservice.web;
 
 /**
- * The RFC 6749 error body of the password grant, with the {@code message} every error
- * body of this service carries.
+ * The RFC 6749 error body of the OAuth 2.0 endpoints ({@code /token}'s password grant,
+ * {@code /introspect}, {@code /revoke}), with the {@code message} every error body of
+ * this service carries.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */
