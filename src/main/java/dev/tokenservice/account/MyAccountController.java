@@ -15,7 +15,6 @@ import jakarta.validation.constraints.Pattern;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -77,9 +76,7 @@ class MyAccountController {
 									message = "must be a whole number") String userId,
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
 		long target = (userId != null) ? Long.parseLong(userId) : caller.userId();
-		if (!caller.mayActOn(target)) {
-			throw new AccessDeniedException("Not the caller's own account");
-		}
+		caller.requireMayActOn(target);
 		this.accounts.logOutEverywhere(target);
 		if (target != caller.userId()) {
 			AuditLog.adminAction("log_out_user_everywhere", caller.userId(), target);

@@ -1,5 +1,7 @@
 package dev.tokenservice.account;
 
+import org.springframework.security.access.AccessDeniedException;
+
 /**
  * The part of a user that decides whether their tokens are good and what they may do:
  * existence, the enabled flag, the role, and the token version that a password change or
@@ -12,11 +14,13 @@ public record TokenHolder(long userId, String username, boolean enabled, Role ro
 	}
 
 	/**
-	 * Whether this holder may act on the account {@code userId}: their own, or any as
-	 * admin.
+	 * Refuses (403) unless this holder may act on the account {@code userId}: their own,
+	 * or any as admin.
 	 */
-	public boolean mayActOn(long userId) {
-		return this.userId == userId || isAdmin();
+	void requireMayActOn(long userId) {
+		if (this.userId != userId && !isAdmin()) {
+			throw new AccessDeniedException("Not the caller's own account");
+		}
 	}
 
 }

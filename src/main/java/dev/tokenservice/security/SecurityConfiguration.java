@@ -21,6 +21,7 @@ import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
@@ -78,39 +79,45 @@ class SecurityConfiguration {
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
 				.accessDeniedHandler((request, response, ex) -> errors.write(response, HttpStatus.FORBIDDEN,
 						ErrorResponse.of("Forbidden"))))
-			.authorizeHttpRequests((requests) -> requests
-				// The hot path first: each rule before a match costs a pattern match.
-				.requestMatchers(HttpMethod.GET, "/token_status", "/token_status/**")
-				.permitAll()
-				.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
-				.permitAll()
-				// Everything else the actuator shows (build, metrics) is for operators.
-				.requestMatchers("/actuator/**")
-				.access(AuthorizationManagers.anyOf(onSeparateManagementPort(environment),
-						AuthorityAuthorizationManager.hasRole(ADMIN)))
-				.requestMatchers(HttpMethod.PUT, "/toggle-user-permission/**")
-				.hasRole(ADMIN)
-				.requestMatchers(HttpMethod.DELETE, "/remove-user/**")
-				.hasRole(ADMIN)
-				.requestMatchers(HttpMethod.GET, "/users")
-				.hasRole(ADMIN)
-				.requestMatchers(HttpMethod.HEAD, "/users")
-				.hasRole(ADMIN)
-				.requestMatchers(HttpMethod.POST, "/introspect")
-				.hasAnyAuthority(Authorities.ADMIN.getAuthority(), Authorities.INTROSPECTION_CLIENT.getAuthority())
-				.requestMatchers(HttpMethod.GET, "/users/*", "/me")
-				.authenticated()
-				// HEAD runs the GET handler too.
-				.requestMatchers(HttpMethod.HEAD, "/users/*", "/me")
-				.authenticated()
-				.requestMatchers(HttpMethod.POST, "/change-password", "/logout-all")
-				.authenticated()
-				.requestMatchers(HttpMethod.POST, "/revoke")
-				.access(AuthorizationManagers.anyOf(noBearerTokenPresented(),
-						AuthenticatedAuthorizationManager.authenticated()))
-				.anyRequest()
-				.permitAll())
+			.authorizeHttpRequests((requests) -> authorizationRules(requests, environment))
 			.build();
+	}
+
+	private static void authorizationRules(
+			AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry requests,
+			Environment environment) {
+		requests
+			// The hot path first: each rule before a match costs a pattern match.
+			.requestMatchers(HttpMethod.GET, "/token_status", "/token_status/**")
+			.permitAll()
+			.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
+			.permitAll()
+			// Everything else the actuator shows (build, metrics) is for operators.
+			.requestMatchers("/actuator/**")
+			.access(AuthorizationManagers.anyOf(onSeparateManagementPort(environment),
+					AuthorityAuthorizationManager.hasRole(ADMIN)))
+			.requestMatchers(HttpMethod.PUT, "/toggle-user-permission/**")
+			.hasRole(ADMIN)
+			.requestMatchers(HttpMethod.DELETE, "/remove-user/**")
+			.hasRole(ADMIN)
+			.requestMatchers(HttpMethod.GET, "/users")
+			.hasRole(ADMIN)
+			.requestMatchers(HttpMethod.HEAD, "/users")
+			.hasRole(ADMIN)
+			.requestMatchers(HttpMethod.POST, "/introspect")
+			.hasAnyAuthority(Authorities.ADMIN.getAuthority(), Authorities.INTROSPECTION_CLIENT.getAuthority())
+			.requestMatchers(HttpMethod.GET, "/users/*", "/me")
+			.authenticated()
+			// HEAD runs the GET handler too.
+			.requestMatchers(HttpMethod.HEAD, "/users/*", "/me")
+			.authenticated()
+			.requestMatchers(HttpMethod.POST, "/change-password", "/logout-all")
+			.authenticated()
+			.requestMatchers(HttpMethod.POST, "/revoke")
+			.access(AuthorizationManagers.anyOf(noBearerTokenPresented(),
+					AuthenticatedAuthorizationManager.authenticated()))
+			.anyRequest()
+			.permitAll();
 	}
 
 	/**

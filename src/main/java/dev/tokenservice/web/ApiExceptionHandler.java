@@ -66,6 +66,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	/** SQLSTATE classes 08 (connection exception) and 57 (operator intervention). */
 	private static final Pattern CONNECTION_LOST = Pattern.compile("(08|57)...");
 
+	/**
+	 * A database restart or a burst of logins is over within seconds: clients that honour
+	 * Retry-After come back then rather than at once.
+	 */
+	private static final String RETRY_AFTER_SECONDS = "5";
+
 	@ExceptionHandler
 	ResponseEntity<ErrorResponse> usernameTaken(UsernameTakenException ex) {
 		return ResponseEntity.status(HttpStatus.CONFLICT)
@@ -137,14 +143,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		else {
 			logger.debug("Password hashing queue full: request refused at once (password.hashing_queue)");
 		}
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, "5")
-			.body(ErrorResponse.withRequestId(ex.getMessage()));
+		return serviceUnavailable();
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ErrorResponse> tooLarge(PayloadTooLargeException ex) {
-		return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ErrorResponse.of(ex.getMessage()));
+		return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+			.body(ErrorResponse.of(PayloadTooLargeException.MESSAGE));
 	}
 
 	/**
@@ -162,7 +167,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
 			CannotCreateTransactionException.class })
 	ResponseEntity<ErrorResponse> databaseUnavailable(RuntimeException ex) {
-		SQLException sql = causeOf(ex, SQLException.class);
+		SQLException sql = FailureTrace.causeOf(ex, SQLException.class);
 		String state = (sql != null && sql.getSQLState() != null) ? " (SQLSTATE " + sql.getSQLState() + ")" : "";
 		logger.warn("Database unavailable: {}{}", ex.getClass().getSimpleName(), state);
 		return serviceUnavailable();
@@ -177,11 +182,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	 */
 	@ExceptionHandler({ UncategorizedDataAccessException.class, TransactionSystemException.class })
 	ResponseEntity<ErrorResponse> storageFailure(RuntimeException ex) {
-		SQLException sql = causeOf(ex, SQLException.class);
+		SQLException sql = FailureTrace.causeOf(ex, SQLException.class);
 		if (sql != null && sql.getSQLState() != null && CONNECTION_LOST.matcher(sql.getSQLState()).matches()) {
 			return databaseUnavailable(ex);
 		}
-		IOException io = causeOf(ex, IOException.class);
+		IOException io = FailureTrace.causeOf(ex, IOException.class);
 		if (io == null) {
 			return unexpected(ex);
 		}
@@ -198,7 +203,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ErrorResponse> malformedParameters(InvalidParameterException ex) {
 		if (ex.getErrorCode() == HttpStatus.CONTENT_TOO_LARGE.value()) {
-			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ErrorResponse.of("Request body too large"));
+			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+				.body(ErrorResponse.of(PayloadTooLargeException.MESSAGE));
 		}
 		return ResponseEntity.badRequest().body(ErrorResponse.of("Malformed request parameters"));
 	}
@@ -246,8 +252,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		if (causeOf(ex, PayloadTooLargeException.class) != null) {
-			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ErrorResponse.of("Request body too large"));
+		if (FailureTrace.causeOf(ex, PayloadTooLargeException.class) != null) {
+			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+				.body(ErrorResponse.of(PayloadTooLargeException.MESSAGE));
 		}
 		if (ex.getCause() instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
 			return ResponseEntity.badRequest()
@@ -266,7 +273,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static ResponseEntity<ErrorResponse> serviceUnavailable() {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, "5")
+			.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
 			.body(ErrorResponse.withRequestId("Service temporarily unavailable"));
 	}
 
@@ -290,15 +297,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	private static String fieldOf(DatabindException ex) {
 		String name = ex.getPath().get(0).getPropertyName();
 		return (name != null) ? name : "body";
-	}
-
-	static <T extends Throwable> @Nullable T causeOf(Throwable ex, Class<T> type) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (type.isInstance(cause)) {
-				return type.cast(cause);
-			}
-		}
-		return null;
 	}
 
 	private static String snakeCase(String field) {

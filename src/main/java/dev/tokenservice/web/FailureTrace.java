@@ -3,6 +3,8 @@ package dev.tokenservice.web;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Describes an unexpected exception for the log by its types and stack frames only.
  * Exception messages are left out because drivers and containers quote request data in
@@ -30,6 +32,18 @@ final class FailureTrace {
 			}
 		}
 		return trace.toString();
+	}
+
+	/**
+	 * The first exception of that type in the cause chain, the failure itself included.
+	 */
+	static <T extends Throwable> @Nullable T causeOf(Throwable failure, Class<T> type) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
 	}
 
 }

@@ -3,8 +3,10 @@ package dev.tokenservice.web;
 /** The request body is larger than {@code http.max_body_size}. */
 class PayloadTooLargeException extends RuntimeException {
 
+	static final String MESSAGE = "Request body too large";
+
 	PayloadTooLargeException() {
-		super("Request body too large", null, false, false);
+		super(MESSAGE, null, false, false);
 	}
 
 }

@@ -41,12 +41,10 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (request.getContentLengthLong() > this.maxBytes) {
-			this.errors.write(response, HttpStatus.CONTENT_TOO_LARGE, ErrorResponse.of("Request body too large"));
-			return;
-		}
-		if (request.getContentLengthLong() < 0 && isForm(request) && formTooLarge(request)) {
-			this.errors.write(response, HttpStatus.CONTENT_TOO_LARGE, ErrorResponse.of("Request body too large"));
+		long declared = request.getContentLengthLong();
+		if (declared > this.maxBytes || (declared < 0 && isForm(request) && formTooLarge(request))) {
+			this.errors.write(response, HttpStatus.CONTENT_TOO_LARGE,
+					ErrorResponse.of(PayloadTooLargeException.MESSAGE));
 			return;
 		}
 		chain.doFilter(new LimitedRequest(request, this.maxBytes), response);

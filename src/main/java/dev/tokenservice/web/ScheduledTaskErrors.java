@@ -27,8 +27,8 @@ class ScheduledTaskErrors implements ThreadPoolTaskSchedulerCustomizer {
 	}
 
 	private static void log(Throwable failure) {
-		if (ApiExceptionHandler.causeOf(failure, DataAccessException.class) != null
-				|| ApiExceptionHandler.causeOf(failure, SQLException.class) != null) {
+		if (FailureTrace.causeOf(failure, DataAccessException.class) != null
+				|| FailureTrace.causeOf(failure, SQLException.class) != null) {
 			logger.warn("A scheduled job could not use the database (it runs again later): {}",
 					failure.getClass().getSimpleName());
 		}
