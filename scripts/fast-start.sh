@@ -67,8 +67,8 @@ echo "Training start on Java $feature ($record); log in $DIR/training.log"
 # shellcheck disable=SC2086 # JAVA_OPTS holds several options
 (cd "$training" && env -u DATABASE_URL -u DATABASE_USERNAME -u DATABASE_PASSWORD -u JWT_SECRET -u CONFIG_FILE \
 	"$JAVA" $JAVA_OPTS $spring_aot $record -Dspring.context.exit=onRefresh -jar "$app" \
-	--config.file="$training/none.yml" --data.dir="$training/data" \
-	--jwt.secret="training-only-$RANDOM-$RANDOM-$RANDOM-$RANDOM" --server.port=0 \
+	--config.file=/dev/null --data.dir="$training/data" \
+	--jwt.secret="training-only-$(od -An -N16 -tx1 /dev/urandom | tr -d " \n")" --server.port=0 \
 	>"$DIR/training.log" 2>&1 </dev/null) || {
 	tail -n 30 "$DIR/training.log" >&2
 	echo "The training start failed" >&2

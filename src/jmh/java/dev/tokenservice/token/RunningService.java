@@ -53,7 +53,7 @@ public class RunningService {
 		// Command-line arguments outrank ./config.yml and the environment; BCrypt cost 4
 		// only makes seeding fast, no benchmark hashes a password.
 		this.context = new SpringApplicationBuilder(TokenServiceApplication.class).run("--server.address=127.0.0.1",
-				"--server.port=0", "--data.dir=" + this.dataDir, "--config.file=" + this.dataDir.resolve("absent.yml"),
+				"--server.port=0", "--data.dir=" + this.dataDir, "--config.file=/dev/null",
 				"--jwt.secret=" + UUID.randomUUID() + UUID.randomUUID(), "--limits.enabled=false",
 				"--password.bcrypt-cost=4", "--logging.level.root=error");
 		this.issuer = this.context.getBean(TokenIssuer.class);

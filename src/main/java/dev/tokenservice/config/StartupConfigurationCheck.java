@@ -26,11 +26,14 @@ class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 	/** The name in a placeholder: never the rest of the value, which may be a secret. */
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]*)");
 
+	private final Environment environment;
+
 	private final Binder binder;
 
 	private final List<Class<?>> settings;
 
 	StartupConfigurationCheck(Environment environment, List<Class<?>> settings) {
+		this.environment = environment;
 		this.binder = new Binder(ConfigurationPropertySources.get(environment),
 				(value) -> resolvedOrRefused(environment, value));
 		this.settings = settings;
@@ -38,8 +41,22 @@ class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 
 	@Override
 	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+		requireNamedConfigFile();
 		this.settings.forEach(this::bind);
 		createPrivately(bind(DataProperties.class).dir());
+	}
+
+	/**
+	 * ./config.yml may be absent; a file named on purpose (CONFIG_FILE, --config.file)
+	 * must be there, or a mistyped path or a missing Docker mount would start the service
+	 * on the built-in defaults.
+	 */
+	private void requireNamedConfigFile() {
+		String named = this.environment.getProperty("config.file");
+		if (named != null && !Files.exists(Path.of(named))) {
+			throw new InvalidConfigurationException("config.file", "names " + Path.of(named).toAbsolutePath()
+					+ ", which does not exist (leave it unset to run on the built-in defaults)");
+		}
 	}
 
 	private <T> T bind(Class<T> type) {

@@ -215,8 +215,8 @@ class AdminBootstrapTests {
 
 	private ConfigurableApplicationContext start(String adminUsername, String adminPassword) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--data.dir=" + this.dir.resolve("data"),
-				"--config.file=" + this.dir.resolve("absent.yml"), "--jwt.secret=" + SECRET,
-				"--admin.username=" + adminUsername, "--admin.password=" + adminPassword));
+				"--config.file=/dev/null", "--jwt.secret=" + SECRET, "--admin.username=" + adminUsername,
+				"--admin.password=" + adminPassword));
 		return SpringApplication.run(TokenServiceApplication.class, args.toArray(String[]::new));
 	}
 

@@ -370,7 +370,7 @@ class PasswordPolicyHttpTests extends HttpTestSupport {
 
 		private ConfigurableApplicationContext start(String... settings) {
 			List<String> args = new ArrayList<>(List.of("--server.port=0", "--data.dir=" + this.dir.resolve("data"),
-					"--config.file=" + this.dir.resolve("absent.yml"), "--jwt.secret=" + OWN_SECRET));
+					"--config.file=/dev/null", "--jwt.secret=" + OWN_SECRET));
 			args.addAll(List.of(settings));
 			return SpringApplication.run(TokenServiceApplication.class, args.toArray(String[]::new));
 		}

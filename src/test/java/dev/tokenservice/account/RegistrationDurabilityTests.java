@@ -87,8 +87,7 @@ class RegistrationDurabilityTests {
 		// server.port=0 avoids a race for a "free" port; the log line gives the real one.
 		ProcessBuilder builder = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-cp",
 				System.getProperty("java.class.path"), TokenServiceApplication.class.getName(), "--server.port=0",
-				"--data.dir=" + this.dir.resolve("data"), "--config.file=" + this.dir.resolve("none.yml"),
-				"--password.bcrypt_cost=4")
+				"--data.dir=" + this.dir.resolve("data"), "--config.file=/dev/null", "--password.bcrypt_cost=4")
 			.redirectErrorStream(true)
 			.redirectOutput(this.dir.resolve(logName).toFile());
 		Process process = builder.start();

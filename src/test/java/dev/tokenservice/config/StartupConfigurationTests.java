@@ -200,10 +200,6 @@ class StartupConfigurationTests {
 			return parts[0] + ":\n  " + parts[1] + ": " + value + "\n";
 		}
 
-		private static List<String> analysisLines(CapturedOutput output) {
-			return output.getAll().lines().map(String::strip).filter((line) -> line.contains(ANALYSIS_PREFIX)).toList();
-		}
-
 	}
 
 	@Nested
@@ -257,9 +253,19 @@ class StartupConfigurationTests {
 				.doesNotContain("Unknown configuration key 'limits.failed_logins_per_user.period'");
 		}
 
+		/** A file named on purpose that is not there is a mistake, as in Spring Boot. */
 		@Test
-		void startWhenConfigFileMissingThenStartsAndWarnsNoConfigurationFile(CapturedOutput output) throws IOException {
+		void startWhenNamedConfigFileMissingThenStopsNamingConfigFile(CapturedOutput output) {
 			Path config = StartupConfigurationTests.this.dir.resolve("absent.yml");
+			assertThatThrownBy(() -> start(config).close()).isInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + "config.file names " + config
+					+ ", which does not exist (leave it unset to run on the built-in defaults)");
+			assertThat(StartupConfigurationTests.this.dir.resolve("data")).doesNotExist();
+		}
+
+		@Test
+		void startWhenConfigFileIsDevNullThenStartsOnBuiltInDefaultsAndWarns(CapturedOutput output) {
+			Path config = Path.of("/dev/null");
 			try (ConfigurableApplicationContext context = start(config)) {
 				// On the built-in defaults, and serving.
 				JwtProperties jwt = context.getBean(JwtProperties.class);
@@ -279,7 +285,7 @@ class StartupConfigurationTests {
 		 */
 		@Test
 		void startWhenNoPortGivenThenServerPortIs8001() {
-			Path config = StartupConfigurationTests.this.dir.resolve("absent.yml");
+			Path config = Path.of("/dev/null");
 			AtomicReference<String> port = new AtomicReference<>();
 			SpringApplicationRunListener readPort = new SpringApplicationRunListener() {
 
@@ -364,6 +370,10 @@ class StartupConfigurationTests {
 	 * Extra arguments outrank the file and the environment; the secret tests pass the
 	 * secret this way because a JWT_SECRET variable in the shell would outrank the file.
 	 */
+	private static List<String> analysisLines(CapturedOutput output) {
+		return output.getAll().lines().map(String::strip).filter((line) -> line.contains(ANALYSIS_PREFIX)).toList();
+	}
+
 	private ConfigurableApplicationContext start(Path config, String... extraArgs) {
 		List<String> args = new ArrayList<>(
 				List.of("--server.port=0", "--data.dir=" + this.dir.resolve("data"), "--config.file=" + config));

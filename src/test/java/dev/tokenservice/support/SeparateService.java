@@ -56,7 +56,7 @@ public final class SeparateService implements AutoCloseable {
 		Map<String, String> properties = new LinkedHashMap<>();
 		properties.put("server.port", "0");
 		properties.put("data.dir", dataDir.toString());
-		properties.put("config.file", "/nonexistent.yml");
+		properties.put("config.file", "/dev/null");
 		properties.put("jwt.secret", secret);
 		for (String setting : settings) {
 			String[] keyAndValue = setting.split("=", 2);

@@ -74,7 +74,7 @@ class SharedLimitsPostgresTests {
 
 	private ConfigurableApplicationContext start(String name) {
 		return SpringApplication.run(TokenServiceApplication.class, "--server.port=0",
-				"--data.dir=" + this.dir.resolve(name), "--config.file=" + this.dir.resolve("none.yml"),
+				"--data.dir=" + this.dir.resolve(name), "--config.file=/dev/null",
 				"--database.url=" + this.database.url(), "--database.username=" + this.database.username(),
 				"--jwt.secret=shared-secret-of-both-instances-for-hs256", "--password.bcrypt_cost=4",
 				"--limits.failed_logins_per_user_and_address.capacity=" + FAILURES_ALLOWED);

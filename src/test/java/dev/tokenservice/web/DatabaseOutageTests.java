@@ -96,7 +96,7 @@ class DatabaseOutageTests {
 		int port = (url.group(2) != null) ? Integer.parseInt(url.group(2)) : 5432;
 		this.proxy = TcpProxy.to(url.group(1), port);
 		this.context = SpringApplication.run(TokenServiceApplication.class, "--server.port=0",
-				"--data.dir=" + this.dir.resolve("data"), "--config.file=" + this.dir.resolve("none.yml"),
+				"--data.dir=" + this.dir.resolve("data"), "--config.file=/dev/null",
 				"--database.url=jdbc:postgresql://127.0.0.1:" + this.proxy.port() + "/" + url.group(3),
 				"--database.username=" + this.database.username(),
 				"--database.connection_timeout=" + CONNECTION_TIMEOUT.toMillis() + "ms",

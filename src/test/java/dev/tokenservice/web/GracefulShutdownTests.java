@@ -165,7 +165,7 @@ class GracefulShutdownTests {
 		// during it. server.port=0 avoids a race for a port; the log line names it.
 		ProcessBuilder builder = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-cp",
 				System.getProperty("java.class.path"), TokenServiceApplication.class.getName(), "--server.port=0",
-				"--data.dir=" + this.dir.resolve("data"), "--config.file=" + this.dir.resolve("none.yml"),
+				"--data.dir=" + this.dir.resolve("data"), "--config.file=/dev/null",
 				"--jwt.secret=graceful-shutdown-secret-long-enough-for-hs256", "--password.bcrypt_cost=14",
 				"--spring.lifecycle.timeout-per-shutdown-phase=10s", "--admin.username=" + ADMIN,
 				"--admin.password=" + PASSWORD)

@@ -337,7 +337,7 @@ class LogSafetyTests {
 
 	private static ConfigurableApplicationContext start() {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--data.dir=" + dir.resolve("data"),
-				"--config.file=" + dir.resolve("absent.yml"), "--jwt.secret=" + SECRET, "--http.access_log=true",
+				"--config.file=/dev/null", "--jwt.secret=" + SECRET, "--http.access_log=true",
 				"--admin.username=" + ADMIN, "--admin.password=" + ADMIN_PASSWORD,
 				"--introspection.clients[0].id=" + CLIENT_ID, "--introspection.clients[0].secret=" + CLIENT_SECRET,
 				"--limits.failed_logins_per_user_and_address.capacity=" + FAILED_LOGIN_LIMIT,

@@ -54,8 +54,8 @@ class PostgresConnectionTests {
 		// With the rate limits off, a login's first statement is JPA's, whose driver
 		// errors Hibernate leaves uncategorised (plain JDBC's are translated).
 		this.context = SpringApplication.run(TokenServiceApplication.class, "--server.port=0",
-				"--data.dir=" + this.dir.resolve("data"), "--config.file=" + this.dir.resolve("none.yml"),
-				"--database.url=" + url, "--database.username=" + this.database.username(),
+				"--data.dir=" + this.dir.resolve("data"), "--config.file=/dev/null", "--database.url=" + url,
+				"--database.username=" + this.database.username(),
 				"--jwt.secret=postgres-connection-secret-long-enough-for-hs256", "--password.bcrypt_cost=4",
 				"--limits.enabled=false", "--logging.level.com.zaxxer.hikari=DEBUG",
 				"--logging.level.org.hibernate.orm.connections=DEBUG");
@@ -88,9 +88,9 @@ class PostgresConnectionTests {
 		String libpq = this.database.url()
 			.replaceFirst("^jdbc:postgresql://", "postgres://" + this.database.username() + ":" + URL_PASSWORD + "@");
 		try (ConfigurableApplicationContext libpqContext = SpringApplication.run(TokenServiceApplication.class,
-				"--server.port=0", "--data.dir=" + this.dir.resolve("libpq"),
-				"--config.file=" + this.dir.resolve("none.yml"), "--database.url=" + libpq,
-				"--jwt.secret=postgres-connection-secret-long-enough-for-hs256", "--password.bcrypt_cost=4")) {
+				"--server.port=0", "--data.dir=" + this.dir.resolve("libpq"), "--config.file=/dev/null",
+				"--database.url=" + libpq, "--jwt.secret=postgres-connection-secret-long-enough-for-hs256",
+				"--password.bcrypt_cost=4")) {
 			Api libpqApi = new Api(Integer.parseInt(libpqContext.getEnvironment().getProperty("local.server.port")));
 
 			assertThat(libpqApi.get("/actuator/health/readiness").status()).isEqualTo(200);
@@ -112,7 +112,7 @@ class PostgresConnectionTests {
 		try {
 			assertThatThrownBy(() -> SpringApplication
 				.run(TokenServiceApplication.class, "--server.port=0", "--data.dir=" + this.dir.resolve("read-only"),
-						"--config.file=" + this.dir.resolve("none.yml"), "--database.url=" + this.database.url(),
+						"--config.file=/dev/null", "--database.url=" + this.database.url(),
 						"--database.username=" + role, "--jwt.secret=postgres-connection-secret-long-enough-for-hs256")
 				.close()).isInstanceOf(InvalidConfigurationException.class);
 			assertThat(output.getAll()).contains("Invalid configuration: database.username may not write users, "

@@ -308,8 +308,8 @@ class SecurityHeadersHttpTests extends HttpTestSupport {
 
 		private ConfigurableApplicationContext start(String connectionTimeout) {
 			return SpringApplication.run(TokenServiceApplication.class, "--server.port=0",
-					"--data.dir=" + this.dir.resolve("data"), "--config.file=" + this.dir.resolve("absent.yml"),
-					"--jwt.secret=" + SECRET, "--server.tomcat.connection-timeout=" + connectionTimeout);
+					"--data.dir=" + this.dir.resolve("data"), "--config.file=/dev/null", "--jwt.secret=" + SECRET,
+					"--server.tomcat.connection-timeout=" + connectionTimeout);
 		}
 
 		private static Api api(ConfigurableApplicationContext context) {

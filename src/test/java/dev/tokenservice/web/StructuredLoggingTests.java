@@ -197,8 +197,7 @@ class StructuredLoggingTests {
 		// configuration.
 		LoggingSystem.get(getClass().getClassLoader()).cleanUp();
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--data.dir=" + this.dir.resolve("data"),
-				"--config.file=" + this.dir.resolve("none.yml"),
-				"--jwt.secret=structured-logging-secret-long-enough-for-hs256"));
+				"--config.file=/dev/null", "--jwt.secret=structured-logging-secret-long-enough-for-hs256"));
 		args.addAll(List.of(extraArgs));
 		if (args.stream().noneMatch((arg) -> arg.startsWith("--password.bcrypt_cost="))) {
 			args.add("--password.bcrypt_cost=4");
