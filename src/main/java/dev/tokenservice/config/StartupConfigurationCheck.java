@@ -53,9 +53,13 @@ class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 	 */
 	private void requireNamedConfigFile() {
 		String named = this.environment.getProperty("config.file");
-		if (named != null && !Files.exists(Path.of(named))) {
-			throw new InvalidConfigurationException("config.file", "names " + Path.of(named).toAbsolutePath()
-					+ ", which does not exist (leave it unset to run on the built-in defaults)");
+		if (named == null) {
+			return;
+		}
+		Path file = Path.of(named).toAbsolutePath();
+		if (!Files.exists(file)) {
+			throw new InvalidConfigurationException("config.file",
+					"names " + file + ", which does not exist (leave it unset to run on the built-in defaults)");
 		}
 	}
 

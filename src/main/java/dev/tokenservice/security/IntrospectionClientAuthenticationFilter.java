@@ -95,7 +95,7 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 		String[] ids = request.getParameterValues("client_id");
 		String[] secrets = request.getParameterValues(SECRET_PARAMETER);
 		if (ids == null || ids.length != 1 || secrets.length != 1
-				|| OAuth2Parameters.inQuery(request, SECRET_PARAMETER)) {
+				|| OAuth2Parameters.namesInQuery(request).contains(SECRET_PARAMETER)) {
 			return null;
 		}
 		return matchingClient(ids[0], secrets[0]);

@@ -3,6 +3,8 @@ package dev.tokenservice.token;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
@@ -37,24 +39,29 @@ public final class OAuth2Parameters {
 	// travel in the body, where they stay out of the access logs of every proxy on the
 	// way.
 	static void rejectInQuery(HttpServletRequest request, List<String> names) {
-		if (names.stream().anyMatch((name) -> inQuery(request, name))) {
+		Set<String> inQuery = namesInQuery(request);
+		if (names.stream().anyMatch(inQuery::contains)) {
 			throw OAuth2TokenException.invalidRequest("Parameters must be sent in the request body");
 		}
 	}
 
 	/**
-	 * Whether the URL's query string names the parameter, decoded as the container
-	 * decodes it ({@code passwor%64} is {@code password}).
+	 * The names of the URL's query parameters, decoded as the container decodes them
+	 * ({@code passwor%64} is {@code password}).
 	 */
-	public static boolean inQuery(HttpServletRequest request, String name) {
+	public static Set<String> namesInQuery(HttpServletRequest request) {
 		String query = request.getQueryString();
-		return query != null && UriComponentsBuilder.newInstance()
+		if (query == null) {
+			return Set.of();
+		}
+		return UriComponentsBuilder.newInstance()
 			.query(query)
 			.build()
 			.getQueryParams()
 			.keySet()
 			.stream()
-			.anyMatch((encoded) -> name.equals(formDecoded(encoded)));
+			.map(OAuth2Parameters::formDecoded)
+			.collect(Collectors.toSet());
 	}
 
 	private static String formDecoded(String encoded) {

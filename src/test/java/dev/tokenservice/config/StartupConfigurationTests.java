@@ -366,14 +366,14 @@ class StartupConfigurationTests {
 		return config;
 	}
 
-	/**
-	 * Extra arguments outrank the file and the environment; the secret tests pass the
-	 * secret this way because a JWT_SECRET variable in the shell would outrank the file.
-	 */
 	private static List<String> analysisLines(CapturedOutput output) {
 		return output.getAll().lines().map(String::strip).filter((line) -> line.contains(ANALYSIS_PREFIX)).toList();
 	}
 
+	/**
+	 * Extra arguments outrank the file and the environment; the secret tests pass the
+	 * secret this way because a JWT_SECRET variable in the shell would outrank the file.
+	 */
 	private ConfigurableApplicationContext start(Path config, String... extraArgs) {
 		List<String> args = new ArrayList<>(
 				List.of("--server.port=0", "--data.dir=" + this.dir.resolve("data"), "--config.file=" + config));
