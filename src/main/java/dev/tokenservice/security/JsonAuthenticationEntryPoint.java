@@ -62,7 +62,7 @@ class JsonAuthenticationEntryPoint implements AuthenticationEntryPoint {
 		String message = (failure == Failure.INVALID_TOKEN) ? "Invalid token" : "Authentication required";
 		response.addHeader(HttpHeaders.WWW_AUTHENTICATE,
 				"Bearer realm=\"token-service\", error=\"invalid_token\", error_description=\"" + message + "\"");
-		if (IntrospectionClientAuthenticationFilter.PATH.equals(request.getRequestURI())) {
+		if (IntrospectionClientAuthenticationFilter.PATH.equals(request.getServletPath())) {
 			response.addHeader(HttpHeaders.WWW_AUTHENTICATE, BASIC_CHALLENGE);
 		}
 		this.errors.write(response, HttpStatus.UNAUTHORIZED, ErrorResponse.of(message));

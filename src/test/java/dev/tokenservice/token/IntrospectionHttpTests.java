@@ -156,9 +156,17 @@ class IntrospectionHttpTests extends HttpTestSupport {
 	@Nested
 	class Caller {
 
-		@Test
-		void introspectWhenNoCredentialsThen401WithBearerChallengeFirst() {
-			assertUnauthorizedWithBearerChallengeFirst(introspect(token, null));
+		/** Both schemes a caller may use, Bearer first, however the path is spelled. */
+		@ParameterizedTest
+		@ValueSource(strings = { "/introspect", "/%69ntrospect" })
+		void introspectWhenNoCredentialsThen401WithBearerThenBasicChallenge(String path) {
+			Reply reply = api.postForm(path, Api.form(Map.of("token", token)), null);
+
+			assertUnauthorizedWithBearerChallengeFirst(reply);
+			assertThat(reply.headers().allValues("WWW-Authenticate")).as(reply.headers().toString())
+				.hasSize(2)
+				.last()
+				.satisfies((challenge) -> assertThat(challenge).startsWith("Basic realm="));
 		}
 
 		@Test
