@@ -147,9 +147,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ErrorResponse> tooLarge(PayloadTooLargeException ex) {
-		return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
-			.body(ErrorResponse.of(PayloadTooLargeException.MESSAGE));
+	ResponseEntity<Object> tooLarge(PayloadTooLargeException ex) {
+		return contentTooLarge();
 	}
 
 	/**
@@ -201,10 +200,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	 * first read.
 	 */
 	@ExceptionHandler
-	ResponseEntity<ErrorResponse> malformedParameters(InvalidParameterException ex) {
+	ResponseEntity<Object> malformedParameters(InvalidParameterException ex) {
 		if (ex.getErrorCode() == HttpStatus.CONTENT_TOO_LARGE.value()) {
-			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
-				.body(ErrorResponse.of(PayloadTooLargeException.MESSAGE));
+			return contentTooLarge();
 		}
 		return ResponseEntity.badRequest().body(ErrorResponse.of("Malformed request parameters"));
 	}
@@ -253,8 +251,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		if (FailureTrace.causeOf(ex, PayloadTooLargeException.class) != null) {
-			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
-				.body(ErrorResponse.of(PayloadTooLargeException.MESSAGE));
+			return contentTooLarge();
 		}
 		if (ex.getCause() instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
 			return ResponseEntity.badRequest()
@@ -269,6 +266,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		HttpStatus known = HttpStatus.resolve(status.value());
 		String message = (known != null) ? known.getReasonPhrase() : "Error";
 		return ResponseEntity.status(status).headers(headers).body(ErrorResponse.of(message));
+	}
+
+	private static ResponseEntity<Object> contentTooLarge() {
+		return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+			.body(ErrorResponse.of(PayloadTooLargeException.MESSAGE));
 	}
 
 	private static ResponseEntity<ErrorResponse> serviceUnavailable() {

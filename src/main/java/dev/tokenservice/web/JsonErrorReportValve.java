@@ -20,26 +20,36 @@ public class JsonErrorReportValve extends ErrorReportValve {
 
 	@Override
 	protected void report(Request request, Response response, Throwable throwable) {
-		int status = response.getStatus();
-		if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+		if (response.getStatus() < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
 			return;
 		}
-		if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED.value() || status == HttpStatus.NOT_IMPLEMENTED.value()) {
-			// An unknown protocol version, transfer coding or method (CONNECT) is
-			// malformed input: a client error, never a 5xx.
-			status = HttpStatus.BAD_REQUEST.value();
+		int status = clientErrorFor(response.getStatus());
+		if (status != response.getStatus()) {
 			response.setStatus(status);
 		}
 		HttpStatus known = HttpStatus.resolve(status);
-		String message = (known != null) ? known.getReasonPhrase() : "Error";
+		// The reason phrases are fixed ASCII text, so no escaping is needed.
+		writeJson(response, "{\"message\":\"" + ((known != null) ? known.getReasonPhrase() : "Error") + "\"}");
+	}
+
+	/**
+	 * An unknown protocol version, transfer coding or method (CONNECT) is malformed
+	 * input: a client error, never a 5xx.
+	 */
+	private static int clientErrorFor(int status) {
+		boolean unsupported = status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED.value()
+				|| status == HttpStatus.NOT_IMPLEMENTED.value();
+		return unsupported ? HttpStatus.BAD_REQUEST.value() : status;
+	}
+
+	private static void writeJson(Response response, String body) {
 		try {
 			response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 			response.setHeader(ErrorResponseWriter.NOSNIFF_HEADER, "nosniff");
 			response.setCharacterEncoding(StandardCharsets.UTF_8.name());
 			Writer writer = response.getReporter();
 			if (writer != null) {
-				// The reason phrases are fixed ASCII text, so no escaping is needed.
-				writer.write("{\"message\":\"" + message + "\"}");
+				writer.write(body);
 				response.finishResponse();
 			}
 		}

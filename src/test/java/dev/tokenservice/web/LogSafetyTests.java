@@ -237,6 +237,14 @@ class LogSafetyTests {
 	}
 
 	private static void walkThrough(Api api) {
+		rememberSecrets();
+		String admin = accountLifecycle(api);
+		String active = revocationAndIntrospection(api, admin);
+		guessUntilThrottled(api);
+		malformedRequests(api, active);
+	}
+
+	private static void rememberSecrets() {
 		secrets.put("jwt.secret", SECRET);
 		secrets.put("admin password", ADMIN_PASSWORD);
 		secrets.put("introspection client secret", CLIENT_SECRET);
@@ -248,8 +256,14 @@ class LogSafetyTests {
 		secrets.put("password unquoted in broken JSON", UNQUOTED_PASSWORD);
 		secrets.put("password badly percent-encoded in a form", BAD_PERCENT_PASSWORD);
 		secrets.put("password in a query string", QUERY_PASSWORD);
+	}
 
-		// Register, fail, log in both ways, check the token both ways.
+	/**
+	 * Register, fail, log in both ways, change the password, log out everywhere; the
+	 * admin disables, enables and logs out the user and deletes another. Returns the
+	 * admin's token.
+	 */
+	private static String accountLifecycle(Api api) {
 		ids.put(USER, expect(api.register(USER, PASSWORD, "log-user@example.com"), 201).number("user_id"));
 		expect(api.token(USER, WRONG_PASSWORD), 401);
 		String json = token("JSON login", expect(api.token(USER, PASSWORD), 200).text("token"));
@@ -284,8 +298,11 @@ class LogSafetyTests {
 		expect(api.withToken("POST", "/logout-all?user_id=" + ids.get(USER), admin), 200);
 		expect(api.tokenStatus(user), 401);
 		expect(api.withToken("DELETE", "/remove-user/" + ids.get(OTHER_USER), admin), 200);
+		return admin;
+	}
 
-		// Revocation and introspection.
+	/** Returns a token that is still active. */
+	private static String revocationAndIntrospection(Api api, String admin) {
 		String revoked = token("token to revoke", api.tokenFor(USER, NEW_PASSWORD));
 		String active = token("token to introspect", api.tokenFor(USER, NEW_PASSWORD));
 		expect(api.postForm("/revoke", Api.form(Map.of("token", revoked)), Api.bearer(revoked)), 200);
@@ -295,14 +312,22 @@ class LogSafetyTests {
 				200);
 		assertThat(introspected.json().get("active").asBoolean()).isTrue();
 		expect(api.postForm("/introspect", Api.form(Map.of("token", revoked)), Api.bearer(admin)), 200);
+		return active;
+	}
 
-		// Guessing the password of an unknown user until throttled.
+	/** Guessing the password of an unknown user until throttled. */
+	private static void guessUntilThrottled(Api api) {
 		for (int i = 0; i < FAILED_LOGIN_LIMIT; i++) {
 			expect(api.token(GHOST, GHOST_PASSWORD), 401);
 		}
 		expect(api.token(GHOST, GHOST_PASSWORD), 429);
+	}
 
-		// Malformed requests, some carrying a password.
+	/**
+	 * Malformed requests, some carrying a password; a token in a path spelled
+	 * differently, mistyped, or too broken to parse.
+	 */
+	private static void malformedRequests(Api api, String active) {
 		expect(api.postJson("/token", "{\"username\":\"" + USER + "\",\"password\":" + UNQUOTED_PASSWORD + "}"), 400);
 		expect(api.postForm("/token",
 				"grant_type=password&username=" + USER + "&password=" + BAD_PERCENT_PASSWORD + "%zz"), 400);
@@ -311,8 +336,6 @@ class LogSafetyTests {
 		expect(api.get("/token_status/" + active + "x"), 401);
 		assertThat(api.raw("GET /token_status/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
 			.startsWith("HTTP/1.1 400");
-
-		// A token in a path spelled differently, mistyped, or too broken to parse.
 		expect(api.get("/%74oken_status/" + active), 200);
 		expect(api.get("/token-status/" + active), 404);
 		assertThat(
