@@ -92,7 +92,7 @@ public class AccountService {
 	 */
 	public CompletableFuture<TokenHolder> authenticate(Credentials credentials, String client) {
 		String username = possibleUsername(credentials.username());
-		LoginAttempt attempt = this.throttle.admitLogin(username, client);
+		LoginAttempt attempt = this.throttle.admitLogin(username, () -> auditedName(username), client);
 		return submitGuess(attempt, () -> {
 			UserAccount user = judgedGuess(() -> findByUsername(credentials.username()), credentials.password(),
 					username, client, attempt);
@@ -106,7 +106,7 @@ public class AccountService {
 	 * guess it any faster.
 	 */
 	CompletableFuture<Void> changePassword(TokenHolder holder, ChangePasswordRequest request, String client) {
-		LoginAttempt attempt = this.throttle.admitLogin(holder.username(), client);
+		LoginAttempt attempt = this.throttle.admitLogin(holder.username(), holder::username, client);
 		return submitGuess(attempt, () -> {
 			UserAccount user = judgedGuess(() -> this.users.findById(holder.userId()), request.currentPassword(),
 					holder.username(), client, attempt);
@@ -225,6 +225,13 @@ public class AccountService {
 			this.users.replacePasswordHash(user.getId(), user.getPasswordHash(), this.hasher.hash(password),
 					this.clock.instant());
 		}
+	}
+
+	/** A refused login's name in the audit log, as a failed login's: see judgedGuess. */
+	private String auditedName(String possibleUsername) {
+		boolean exists = !possibleUsername.equals(IMPOSSIBLE_USERNAME)
+				&& this.users.findIdByUsername(possibleUsername).isPresent();
+		return exists ? possibleUsername : NO_SUCH_USER;
 	}
 
 	private Optional<UserAccount> findByUsername(String username) {

@@ -48,19 +48,22 @@ public class Throttle {
 	/**
 	 * Admits a login of this user (their canonical username, or one marker for names no
 	 * account can have) from this address, or throws {@link ThrottledException}.
+	 * {@code auditedUser} names the user in the audit line of a refusal, asked only then:
+	 * an operator sees which account is being guessed at, or held down, but a name no
+	 * account has is often a password typed in the wrong field.
 	 */
-	public LoginAttempt admitLogin(String user, String address) {
+	public LoginAttempt admitLogin(String user, Supplier<String> auditedUser, String address) {
 		if (!this.enabled) {
 			return () -> {
 			};
 		}
-		take(bucket("token-requests|" + address, this.tokenRequestsPerAddress), "token_requests_per_address", null,
-				address);
+		take(bucket("token-requests|" + address, this.tokenRequestsPerAddress), "token_requests_per_address",
+				() -> null, address);
 		BucketProxy pair = bucket("failed-logins|" + user + "|" + address, this.perUserAndAddress);
 		BucketProxy all = bucket("failed-logins|" + user, this.perUser);
-		take(pair, "failed_logins_per_user_and_address", user, address);
+		take(pair, "failed_logins_per_user_and_address", auditedUser, address);
 		try {
-			take(all, "failed_logins_per_user", user, address);
+			take(all, "failed_logins_per_user", auditedUser, address);
 		}
 		catch (ThrottledException ex) {
 			giveBack(pair);
@@ -75,8 +78,8 @@ public class Throttle {
 	/** Admits a registration from this address, or throws {@link ThrottledException}. */
 	public void admitRegistration(String address) {
 		if (this.enabled) {
-			take(bucket("registrations|" + address, this.registrationsPerAddress), "registrations_per_address", null,
-					address);
+			take(bucket("registrations|" + address, this.registrationsPerAddress), "registrations_per_address",
+					() -> null, address);
 		}
 	}
 
@@ -84,15 +87,12 @@ public class Throttle {
 		return this.buckets.builder().build(key, configuration);
 	}
 
-	/**
-	 * {@code user}, for the login limits: an operator sees which account is being guessed
-	 * at, or held down.
-	 */
-	private static void take(BucketProxy bucket, String what, @Nullable String user, String address) {
+	/** {@code auditedUser}: for the login limits, see {@link #admitLogin}. */
+	private static void take(BucketProxy bucket, String what, Supplier<@Nullable String> auditedUser, String address) {
 		ConsumptionProbe probe = fromStore(() -> bucket.tryConsumeAndReturnRemaining(1));
 		if (!probe.isConsumed()) {
 			long retryAfter = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
-			AuditLog.throttled(what, user, address, retryAfter);
+			AuditLog.throttled(what, auditedUser.get(), address, retryAfter);
 			throw new ThrottledException(retryAfter);
 		}
 	}

@@ -25,8 +25,12 @@ class AccessLogFilter extends OncePerRequestFilter {
 
 	private static final String TOKEN_STATUS_PREFIX = "/token_status/";
 
-	/** A path segment that starts like every JWT: <code>{"</code> in base64url. */
-	private static final Pattern JWT_SEGMENT = Pattern.compile("(?<=/)eyJ[^/]*");
+	/**
+	 * A path segment long enough to hold a token's signature (43 characters for HS256),
+	 * however it is spelled or joined to its neighbours ({@code ;}, {@code ,},
+	 * {@code %65yJ}); the service's own paths are all shorter.
+	 */
+	private static final Pattern LONG_SEGMENT = Pattern.compile("[^/]{40,}");
 
 	private static final Logger access = LoggerFactory.getLogger("access");
 
@@ -64,14 +68,13 @@ class AccessLogFilter extends OncePerRequestFilter {
 	/**
 	 * The path as sent, unless it names {@code /token_status/} in any spelling the server
 	 * decodes to it ({@code /%74oken_status/}, {@code //token_status/}): then the token
-	 * is masked. A JWT anywhere else (a mistyped path) is masked by its JSON header's
-	 * encoding, which every JWT starts with.
+	 * is masked. A token anywhere else (a mistyped path) is masked by its length.
 	 */
 	private static String masked(HttpServletRequest request) {
 		if (request.getServletPath().startsWith(TOKEN_STATUS_PREFIX)) {
 			return TOKEN_STATUS_PREFIX + "[token]";
 		}
-		return JWT_SEGMENT.matcher(request.getRequestURI()).replaceAll("[token]");
+		return LONG_SEGMENT.matcher(request.getRequestURI()).replaceAll("[token]");
 	}
 
 	/** An {@link AsyncListener} that acts once the asynchronous request is complete. */

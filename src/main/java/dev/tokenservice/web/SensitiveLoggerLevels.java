@@ -1,6 +1,10 @@
 package dev.tokenservice.web;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.logging.LogLevel;
@@ -19,18 +23,28 @@ import org.springframework.core.Ordered;
  */
 class SensitiveLoggerLevels implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
 
-	/** Each logger and the most verbose level at which it is still safe. */
-	static final Map<String, LogLevel> QUIETEST_SAFE_LEVELS = Map.ofEntries(
+	/**
+	 * Each logger and the most verbose level at which it, and every logger below it, is
+	 * still safe.
+	 */
+	private static final Map<String, LogLevel> QUIETEST_SAFE_LEVELS = Map.ofEntries(
 			Map.entry("org.springframework.security.web.FilterChainProxy", LogLevel.INFO),
+			// "Authorizing GET /token_status/<token>" at TRACE.
+			Map.entry("org.springframework.security.web.access", LogLevel.INFO),
 			Map.entry("org.springframework.web.servlet.DispatcherServlet", LogLevel.INFO),
 			Map.entry("org.springframework.web.method.HandlerMethod", LogLevel.INFO),
 			Map.entry("org.springframework.web.servlet.mvc.method.annotation", LogLevel.INFO),
 			Map.entry("org.springframework.web.servlet.mvc.support", LogLevel.INFO),
 			// "No mapping for GET /token-status/<token>" (a mistyped path) at WARN.
 			Map.entry("org.springframework.web.servlet.PageNotFound", LogLevel.ERROR),
-			// The target of a request line it cannot parse, token included, at INFO.
+			// Tomcat quotes request lines, headers, bodies and parameters at DEBUG and
+			// TRACE, the target of a request line it cannot parse at INFO, and an invalid
+			// cookie (a token or a password in it) or parameter at INFO.
+			Map.entry("org.apache.catalina", LogLevel.INFO), Map.entry("org.apache.coyote", LogLevel.INFO),
+			Map.entry("org.apache.tomcat", LogLevel.INFO),
 			Map.entry("org.apache.coyote.http11.Http11Processor", LogLevel.WARN),
-			Map.entry("org.hibernate", LogLevel.INFO), Map.entry("org.hibernate.orm.jdbc.bind", LogLevel.OFF),
+			Map.entry("org.apache.tomcat.util.http", LogLevel.WARN), Map.entry("org.hibernate", LogLevel.INFO),
+			Map.entry("org.hibernate.orm.jdbc.bind", LogLevel.OFF),
 			Map.entry("org.hibernate.orm.jdbc.extract", LogLevel.OFF),
 			// The JDBC URL, with any password= in it, at INFO (Hikari masks it).
 			Map.entry("org.hibernate.orm.connections.pooling", LogLevel.WARN),
@@ -38,16 +52,36 @@ class SensitiveLoggerLevels implements ApplicationListener<ApplicationEnvironmen
 			// service logs each failure it handles without it.
 			Map.entry("org.hibernate.orm.jdbc.error", LogLevel.OFF));
 
+	/**
+	 * Parents before children, so a child configured more verbose than its clamped parent
+	 * is clamped too.
+	 */
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
 		LoggingSystem logging = LoggingSystem.get(event.getSpringApplication().getClassLoader());
-		QUIETEST_SAFE_LEVELS.forEach((name, safest) -> {
+		Set<String> names = new TreeSet<>(QUIETEST_SAFE_LEVELS.keySet());
+		logging.getLoggerConfigurations().forEach((configuration) -> names.add(configuration.getName()));
+		for (String name : names) {
+			LogLevel safest = quietestSafeLevel(name);
 			LoggerConfiguration configured = logging.getLoggerConfiguration(name);
 			LogLevel effective = (configured != null) ? configured.getEffectiveLevel() : null;
-			if (effective == null || effective.ordinal() < safest.ordinal()) {
+			if (safest != null && (effective == null || effective.ordinal() < safest.ordinal())) {
 				logging.setLogLevel(name, safest);
 			}
-		});
+		}
+	}
+
+	/** The level of the closest clamped logger at or above this one, if any. */
+	private static @Nullable LogLevel quietestSafeLevel(String name) {
+		String candidate = name;
+		while (!QUIETEST_SAFE_LEVELS.containsKey(candidate)) {
+			int dot = candidate.lastIndexOf('.');
+			if (dot < 0) {
+				return null;
+			}
+			candidate = candidate.substring(0, dot);
+		}
+		return QUIETEST_SAFE_LEVELS.get(candidate);
 	}
 
 	/**

@@ -67,7 +67,14 @@ class LogSafetyTests {
 
 	private static final String OTHER_PASSWORD = "Other-Willow-6642-Slate";
 
-	private static final String GHOST = "log-ghost";
+	/**
+	 * A name no account has: often a password typed in the username field, so never
+	 * logged.
+	 */
+	private static final String GHOST = "swapped-field-secret-6120";
+
+	/** A user whose password is guessed at until the limit refuses more guesses. */
+	private static final String GUESSED = "log-guessed";
 
 	private static final String GHOST_PASSWORD = "Ghost-Quarry-2285-Fern";
 
@@ -81,6 +88,8 @@ class LogSafetyTests {
 	private static final String BAD_PERCENT_PASSWORD = "Percent-Secret-4410-Flint";
 
 	private static final String QUERY_PASSWORD = "Query-Secret-5093-Birch";
+
+	private static final String COOKIE_PASSWORD = "Cookie-Secret-7706-Alder";
 
 	/** Failed logins of one username from one address before 429. */
 	private static final int FAILED_LOGIN_LIMIT = 3;
@@ -136,14 +145,15 @@ class LogSafetyTests {
 	}
 
 	/**
-	 * "At any level": DEBUG everywhere and TRACE asked for Hibernate's bound and
-	 * extracted values, which the service refuses to turn on (they would print hashes).
+	 * "At any level": TRACE everywhere, and asked for by name where the service holds a
+	 * logger back (Hibernate's bound and extracted values would print hashes).
 	 */
 	@Test
 	void logsWhenFullWalkThroughAtDebugAndTraceThenNoSecretPasswordTokenOrHash() {
 		List<String> lines = log.lines().toList();
 
 		assertThat(lines(Set.of("DEBUG"))).as("DEBUG lines captured").hasSizeGreaterThan(1000);
+		assertThat(lines(Set.of("TRACE"))).as("TRACE lines captured").hasSizeGreaterThan(1000);
 		assertThat(lines).as("Hibernate parameter lines").noneMatch((line) -> line.contains("jdbc.bind"));
 		List<String> leaks = leaks(lines);
 		assertThat(leaks).as("secrets in the log:\n" + String.join("\n", leaks)).isEmpty();
@@ -201,7 +211,8 @@ class LogSafetyTests {
 					admin deletes a user           | event=admin_action action=delete_user admin_id={admin} target_user_id={other}
 					admin logs a user out          | event=admin_action action=log_out_user_everywhere admin_id={admin} target_user_id={user}
 					token revoked                  | event=token_revoked caller_id={user} token_user_id={user}
-					throttled                      | event=throttled limit=failed_logins_per_user_and_address username=log-ghost client=127.0.0.1 retry_after_s=
+					throttled (unknown user)       | event=throttled limit=failed_logins_per_user_and_address username=(unknown) client=127.0.0.1 retry_after_s=
+					throttled                      | event=throttled limit=failed_logins_per_user_and_address username=log-guessed client=127.0.0.1 retry_after_s=
 					""")
 	void auditLogWhenWalkThroughThenEventLineWithKeyValueFields(String event, String expected) {
 		String line = expected.replace("{user}", ids.get(USER).toString())
@@ -253,9 +264,11 @@ class LogSafetyTests {
 		secrets.put("wrong password", WRONG_PASSWORD);
 		secrets.put("other user's password", OTHER_PASSWORD);
 		secrets.put("unknown user's password", GHOST_PASSWORD);
+		secrets.put("unknown username, a password in the wrong field", GHOST);
 		secrets.put("password unquoted in broken JSON", UNQUOTED_PASSWORD);
 		secrets.put("password badly percent-encoded in a form", BAD_PERCENT_PASSWORD);
 		secrets.put("password in a query string", QUERY_PASSWORD);
+		secrets.put("password in a malformed cookie", COOKIE_PASSWORD);
 	}
 
 	/**
@@ -315,12 +328,15 @@ class LogSafetyTests {
 		return active;
 	}
 
-	/** Guessing the password of an unknown user until throttled. */
+	/** Guessing the password of an unknown user, then of a known one, until throttled. */
 	private static void guessUntilThrottled(Api api) {
-		for (int i = 0; i < FAILED_LOGIN_LIMIT; i++) {
-			expect(api.token(GHOST, GHOST_PASSWORD), 401);
+		expect(api.register(GUESSED, PASSWORD, "log-guessed@example.com"), 201);
+		for (String username : List.of(GHOST, GUESSED)) {
+			for (int i = 0; i < FAILED_LOGIN_LIMIT; i++) {
+				expect(api.token(username, GHOST_PASSWORD), 401);
+			}
+			expect(api.token(username, GHOST_PASSWORD), 429);
 		}
-		expect(api.token(GHOST, GHOST_PASSWORD), 429);
 	}
 
 	/**
@@ -344,6 +360,15 @@ class LogSafetyTests {
 		assertThat(
 				api.raw("GET /token_status/" + active + "{ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
 			.startsWith("HTTP/1.1 400");
+		assertThat(api.raw("GET /token_status;" + active + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+			.startsWith("HTTP/1.1 4");
+		expect(api.get("/token-status/%65" + active.substring(1)), 404);
+
+		// Cookies the service never reads, which Tomcat quotes when it cannot parse them.
+		expect(api.get("/token_status", "Authorization", Api.bearer(active), "Cookie",
+				"auth=Bearer " + active + "; theme=dark"), 200);
+		expect(api.get("/token_status", "Authorization", Api.bearer(active), "Cookie",
+				"x=\"unterminated," + COOKIE_PASSWORD), 200);
 	}
 
 	/** Remembers a token, and its signature on its own, as things never to log. */
@@ -366,7 +391,7 @@ class LogSafetyTests {
 				"--limits.failed_logins_per_user_and_address.capacity=" + FAILED_LOGIN_LIMIT,
 				"--limits.failed_logins_per_user_and_address.period=1h"));
 		// Everything, including the loggers the service turns off by default.
-		args.addAll(List.of("--logging.level.root=DEBUG", "--logging.level.org.hibernate.SQL=DEBUG",
+		args.addAll(List.of("--logging.level.root=TRACE", "--logging.level.org.hibernate.SQL=DEBUG",
 				"--logging.level.org.hibernate.orm.jdbc.bind=TRACE",
 				"--logging.level.org.hibernate.orm.jdbc.extract=TRACE",
 				"--logging.level.org.apache.coyote.http11=DEBUG",
