@@ -28,6 +28,8 @@ class PasswordPolicy {
 	 */
 	static final double MIN_ENTROPY_BITS = 20;
 
+	static final String NOT_TEXT = "must be text: a \\uD800-\\uDFFF escape only as half of a pair";
+
 	private final int minLength;
 
 	/**
@@ -47,6 +49,11 @@ class PasswordPolicy {
 	 */
 	Optional<String> problemWith(String typed, String username) {
 		String password = PasswordHasher.normalized(typed);
+		// JSON can escape half a character (\ud800): UTF-8 has no bytes for it, and
+		// would hash every such password as the same run of "?".
+		if (!StandardCharsets.UTF_8.newEncoder().canEncode(password)) {
+			return Optional.of(NOT_TEXT);
+		}
 		if (password.codePointCount(0, password.length()) < this.minLength) {
 			return Optional.of("must be at least " + this.minLength + " characters");
 		}

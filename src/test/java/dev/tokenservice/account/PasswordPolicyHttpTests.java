@@ -42,6 +42,9 @@ class PasswordPolicyHttpTests extends HttpTestSupport {
 
 	private static final String CONTAINS_USERNAME = "must not contain the username";
 
+	/** In JSON text: ten lone UTF-16 surrogates, halves of characters. */
+	private static final String UNPAIRED_SURROGATES = "\\ud800\\ud801\\ud802\\ud803\\ud804\\ud805\\ud806\\ud807\\ud808\\ud809";
+
 	/**
 	 * NIST SP 800-63B's normalization: one password, however the typing system encodes
 	 * it.
@@ -95,6 +98,17 @@ class PasswordPolicyHttpTests extends HttpTestSupport {
 			Reply reply = api.register(TestUsers.uniqueName("common"), password, "common@example.com");
 
 			assertRejectedPassword(reply, "password", TOO_COMMON);
+		}
+
+		/** Ten escaped halves of characters, which UTF-8 would store as ten "?"s. */
+		@Test
+		void registerWhenPasswordHasUnpairedSurrogatesThen400NotText() {
+			String username = TestUsers.uniqueName("surrogates");
+
+			Reply reply = api.postJson("/register-user", "{\"username\":\"" + username + "\",\"password\":\""
+					+ UNPAIRED_SURROGATES + "\",\"email\":\"surrogates@example.com\"}");
+
+			assertRejectedPassword(reply, "password", PasswordPolicy.NOT_TEXT);
 		}
 
 		@Test
@@ -216,6 +230,15 @@ class PasswordPolicyHttpTests extends HttpTestSupport {
 
 			assertRejectedPassword(reply, "new_password", CONTAINS_USERNAME);
 			assertUnchanged(newPassword);
+		}
+
+		@Test
+		void changePasswordWhenNewPasswordHasUnpairedSurrogatesThen400NamingNewPassword() {
+			Reply reply = api.postJson("/change-password", "{\"current_password\":\"" + TestUsers.PASSWORD
+					+ "\",\"new_password\":\"" + UNPAIRED_SURROGATES + "\"}", this.token);
+
+			assertRejectedPassword(reply, "new_password", PasswordPolicy.NOT_TEXT);
+			assertUnchanged("??????????");
 		}
 
 		@Test
