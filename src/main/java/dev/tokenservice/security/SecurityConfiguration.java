@@ -92,6 +92,9 @@ class SecurityConfiguration {
 			.permitAll()
 			.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
 			.permitAll()
+			// Load balancers that probe with HEAD.
+			.requestMatchers(HttpMethod.HEAD, "/actuator/health", "/actuator/health/**")
+			.permitAll()
 			// Everything else the actuator shows (build, metrics) is for operators.
 			.requestMatchers("/actuator/**")
 			.access(AuthorizationManagers.anyOf(onSeparateManagementPort(environment),

@@ -43,6 +43,16 @@ class ActuatorHttpTests extends HttpTestSupport {
 			assertThat(reply.json().has("components")).as(reply.toString()).isFalse();
 		}
 
+		/** Load balancers may probe with HEAD (RFC 9110 §9.3.2: GET without the body). */
+		@ParameterizedTest(name = "{0}")
+		@ValueSource(strings = { "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness" })
+		void headWhenNoTokenThen200WithoutBody(String path) {
+			Reply reply = api.authorized("HEAD", path, null, null, null);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(reply.body()).isEmpty();
+		}
+
 	}
 
 	@Nested
