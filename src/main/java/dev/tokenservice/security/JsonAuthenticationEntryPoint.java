@@ -2,6 +2,7 @@ package dev.tokenservice.security;
 
 import java.io.IOException;
 
+import dev.tokenservice.web.BearerChallenge;
 import dev.tokenservice.web.ErrorResponse;
 import dev.tokenservice.web.ErrorResponseWriter;
 import dev.tokenservice.web.OAuth2TokenError;
@@ -60,8 +61,7 @@ class JsonAuthenticationEntryPoint implements AuthenticationEntryPoint {
 			return;
 		}
 		String message = (failure == Failure.INVALID_TOKEN) ? "Invalid token" : "Authentication required";
-		response.addHeader(HttpHeaders.WWW_AUTHENTICATE,
-				"Bearer realm=\"token-service\", error=\"invalid_token\", error_description=\"" + message + "\"");
+		response.addHeader(HttpHeaders.WWW_AUTHENTICATE, BearerChallenge.invalidToken(message));
 		if (IntrospectionClientAuthenticationFilter.PATH.equals(request.getServletPath())) {
 			response.addHeader(HttpHeaders.WWW_AUTHENTICATE, BASIC_CHALLENGE);
 		}

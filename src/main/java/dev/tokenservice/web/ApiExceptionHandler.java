@@ -78,9 +78,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			.body(new ErrorResponse(ex.getMessage(), null, ex.getExistingUserId(), null));
 	}
 
-	@ExceptionHandler({ InvalidCredentialsException.class, InvalidTokenException.class })
-	ResponseEntity<ErrorResponse> unauthorized(RuntimeException ex) {
-		return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(ErrorResponse.of(ex.getMessage()));
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> invalidCredentials(InvalidCredentialsException ex) {
+		return unauthorized(BearerChallenge.NO_TOKEN, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> invalidToken(InvalidTokenException ex) {
+		return unauthorized(BearerChallenge.invalidToken(ex.getMessage()), ex.getMessage());
 	}
 
 	@ExceptionHandler
@@ -266,6 +271,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		HttpStatus known = HttpStatus.resolve(status.value());
 		String message = (known != null) ? known.getReasonPhrase() : "Error";
 		return ResponseEntity.status(status).headers(headers).body(ErrorResponse.of(message));
+	}
+
+	private static ResponseEntity<ErrorResponse> unauthorized(String challenge, String message) {
+		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+			.header(HttpHeaders.WWW_AUTHENTICATE, challenge)
+			.body(ErrorResponse.of(message));
 	}
 
 	private static ResponseEntity<Object> contentTooLarge() {

@@ -63,6 +63,11 @@ class TokenEndpointHttpTests extends HttpTestSupport {
 			assertThat(wrongPassword.body()).isEqualTo("{\"message\":\"Invalid credentials\"}");
 			assertThat(unknownUser.status()).isEqualTo(401);
 			assertThat(unknownUser.body()).isEqualTo(wrongPassword.body());
+			// RFC 9110 §11.6.1: every 401 carries a challenge.
+			assertThat(wrongPassword.headers().allValues("WWW-Authenticate"))
+				.containsExactly("Bearer realm=\"token-service\"");
+			assertThat(unknownUser.headers().allValues("WWW-Authenticate"))
+				.containsExactly("Bearer realm=\"token-service\"");
 		}
 
 		@Test

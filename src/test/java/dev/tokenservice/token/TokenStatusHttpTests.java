@@ -298,10 +298,14 @@ class TokenStatusHttpTests extends HttpTestSupport {
 
 	}
 
+	/** RFC 9110 §11.6.1: every 401 carries a challenge; RFC 6750 §3 gives Bearer's. */
 	private static void assertInvalid(Reply reply) {
 		assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
 		assertThat(reply.body()).isEqualTo("{\"message\":\"Invalid token\"}");
 		assertThat(reply.isJson()).isTrue();
+		assertThat(reply.headers().allValues("WWW-Authenticate")).as(reply.headers().toString())
+			.containsExactly(
+					"Bearer realm=\"token-service\", error=\"invalid_token\", error_description=\"Invalid token\"");
 	}
 
 }

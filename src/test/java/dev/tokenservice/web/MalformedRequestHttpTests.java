@@ -201,7 +201,9 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 
 			assertThat(reply.status()).isEqualTo(401);
 			assertThat(reply.header("Set-Cookie")).isEmpty();
-			assertThat(reply.header("WWW-Authenticate")).isEmpty();
+			assertThat(reply.headers().allValues("WWW-Authenticate")).as(reply.headers().toString())
+				.isNotEmpty()
+				.allMatch((challenge) -> challenge.startsWith("Bearer "));
 		}
 
 	}
