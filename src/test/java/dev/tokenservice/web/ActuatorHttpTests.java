@@ -43,6 +43,16 @@ class ActuatorHttpTests extends HttpTestSupport {
 			assertThat(reply.json().has("components")).as(reply.toString()).isFalse();
 		}
 
+		/** API.md: every response body is JSON, the actuator's own refusals too. */
+		@Test
+		void getWhenUnknownHealthGroupThen404Json() {
+			Reply reply = api.get("/actuator/health/no-such-group");
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+			assertThat(reply.isJson()).as(reply.toString()).isTrue();
+			assertThat(reply.text("message")).isEqualTo("Not Found");
+		}
+
 		/** Load balancers may probe with HEAD (RFC 9110 §9.3.2: GET without the body). */
 		@ParameterizedTest(name = "{0}")
 		@ValueSource(strings = { "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness" })
@@ -70,6 +80,15 @@ class ActuatorHttpTests extends HttpTestSupport {
 				"/actuator/metrics/tokenservice.tokens.issued", "/actuator" })
 		void getWhenNoTokenThen401(String path) {
 			assertUnauthorized(api.get(path), "Authentication required");
+		}
+
+		@Test
+		void metricWhenAdminAndUnknownNameThen404Json() {
+			Reply reply = api.withToken("GET", "/actuator/metrics/no.such.metric", adminToken());
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+			assertThat(reply.isJson()).as(reply.toString()).isTrue();
+			assertThat(reply.text("message")).isEqualTo("Not Found");
 		}
 
 		@ParameterizedTest(name = "{0}")
