@@ -14,7 +14,14 @@ record RegisterRequest(
 				message = USERNAME_MESSAGE) @Nullable String username,
 		@NotNull(message = "is required") @Nullable String password,
 		@NotBlank(message = "is required") @Email(message = "must be a valid email address") @Size(max = 254,
-				message = "must be at most 254 characters") @Nullable String email) {
+				message = "must be at most 254 characters") @Pattern(regexp = WHOLE_CHARACTERS,
+						message = "must be a valid email address") @Nullable String email) {
+
+	/**
+	 * No half of a character (a JSON {@code \ud800} escape): PostgreSQL would store it as
+	 * {@code ?}.
+	 */
+	static final String WHOLE_CHARACTERS = "[^\\uD800-\\uDFFF]*";
 
 	static final String USERNAME_RULE = "[A-Za-z0-9][A-Za-z0-9._@-]{2,63}";
 

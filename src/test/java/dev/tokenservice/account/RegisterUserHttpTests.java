@@ -206,6 +206,17 @@ class RegisterUserHttpTests extends HttpTestSupport {
 			assertInvalid(api.register(TestUsers.uniqueName("mail"), TestUsers.PASSWORD, email), "email");
 		}
 
+		/** Half a character, escaped in JSON: PostgreSQL would have stored a "?". */
+		@Test
+		void registerWhenEmailHasUnpairedSurrogateThen400NamingEmail() {
+			String username = TestUsers.uniqueName("mail");
+
+			Reply reply = api.postJson("/register-user", "{\"username\":\"" + username + "\",\"password\":\""
+					+ TestUsers.PASSWORD + "\",\"email\":\"half\\ud800@example.com\"}");
+
+			assertInvalid(reply, "email");
+		}
+
 		@Test
 		void registerWhenEmailLongerThan254Then400NamingEmail() {
 			String email = "a".repeat(60) + "@" + "b".repeat(60) + "." + "c".repeat(60) + "." + "d".repeat(60)
