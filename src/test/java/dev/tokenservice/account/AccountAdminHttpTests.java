@@ -3,6 +3,7 @@ package dev.tokenservice.account;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,11 +13,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.tokenservice.support.Api;
 import dev.tokenservice.support.Concurrently;
 import dev.tokenservice.support.HttpTestSupport;
+import dev.tokenservice.support.NonDecimalSpelling;
 import dev.tokenservice.support.Reply;
 import dev.tokenservice.support.TestTokens;
 import dev.tokenservice.support.TestUsers;
@@ -25,7 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
@@ -582,6 +587,76 @@ class AccountAdminHttpTests extends HttpTestSupport {
 	}
 
 	/**
+	 * Ids, pages and sizes are ASCII decimal numbers (API.md: a non-numeric id or a bad
+	 * page or size is a 400): a spelling that only Spring's or Java's number parsing
+	 * reads as a number must not name a user the URL does not show.
+	 */
+	@Nested
+	class DecimalNumbers {
+
+		static Stream<Arguments> userIdEndpointsAndSpellings() {
+			return withEverySpelling("GET /users/{id}", "DELETE /remove-user/{id}",
+					"PUT /toggle-user-permission/{id}/0");
+		}
+
+		static Stream<Arguments> pagingParametersAndSpellings() {
+			return withEverySpelling("page", "size");
+		}
+
+		private static Stream<Arguments> withEverySpelling(String... subjects) {
+			return Arrays.stream(subjects)
+				.flatMap((subject) -> Arrays.stream(NonDecimalSpelling.values())
+					.map((spelling) -> Arguments.of(subject, spelling)));
+		}
+
+		@ParameterizedTest(name = "{0} {1}")
+		@MethodSource("userIdEndpointsAndSpellings")
+		void adminEndpointWhenUserIdNotAsciiDecimalThen400NamingUserIdAndUserUntouched(String endpoint,
+				NonDecimalSpelling spelling) {
+			long victim = userIdOf(TestUsers.registered(api(), "spelled-victim"));
+
+			Reply reply = call(endpoint, spelling.of(victim), Api.bearer(adminToken()));
+
+			assertWholeNumberRequired(reply, "user_id");
+			assertStillEnabled(victim);
+		}
+
+		@ParameterizedTest(name = "{0} {1}")
+		@MethodSource("pagingParametersAndSpellings")
+		void listWhenPageOrSizeNotAsciiDecimalThen400NamingIt(String parameter, NonDecimalSpelling spelling) {
+			Reply reply = api().withToken("GET", "/users?" + parameter + "=" + spelling.of(1), adminToken());
+
+			assertWholeNumberRequired(reply, parameter);
+		}
+
+		@Test
+		void getWhenIdHasLeadingZerosThenStillDecimalAndThatUser() {
+			String username = TestUsers.registered(api(), "zero-padded");
+			long id = userIdOf(username);
+
+			Reply reply = api().withToken("GET", "/users/000" + id, adminToken());
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertUserJson(reply.json(), id, username, true, "user");
+		}
+
+		@Test
+		void getWhenIdNegativeThen404LikeAnyUnknownId() {
+			assertNotFound(api().withToken("GET", "/users/-1", adminToken()));
+		}
+
+		@Test
+		void listWhenPageAndSizeHaveLeadingZerosThenStillDecimal() {
+			Reply reply = api().withToken("GET", "/users?page=00&size=002", adminToken());
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(reply.number("page")).isZero();
+			assertThat(reply.number("size")).isEqualTo(2);
+		}
+
+	}
+
+	/**
 	 * The last enabled admin can be neither disabled nor deleted. These tests change the
 	 * bootstrap admin, so each one restores it (enabled, admin) and demotes the second
 	 * admins it made.
@@ -827,8 +902,12 @@ class AccountAdminHttpTests extends HttpTestSupport {
 
 	/** Sends {@code "METHOD /path"} with {@code {id}} replaced, without a body. */
 	private Reply call(String endpoint, long id, String authorization) {
+		return call(endpoint, Long.toString(id), authorization);
+	}
+
+	private Reply call(String endpoint, String id, String authorization) {
 		String[] methodAndPath = endpoint.split(" ", 2);
-		String path = methodAndPath[1].replace(ADMIN_ENDPOINTS_PLACEHOLDER, Long.toString(id));
+		String path = methodAndPath[1].replace(ADMIN_ENDPOINTS_PLACEHOLDER, id);
 		return this.api.authorized(methodAndPath[0], path, authorization, null, null);
 	}
 
@@ -859,6 +938,16 @@ class AccountAdminHttpTests extends HttpTestSupport {
 		assertThat(reply.text("message")).isEqualTo("Invalid request");
 		assertThat(reply.json().get("errors")).as(reply.toString()).isNotNull();
 		assertThat(reply.json().get("errors").propertyNames()).contains(field);
+	}
+
+	/** The 400 of a path variable or query parameter that is not a decimal number. */
+	private static void assertWholeNumberRequired(Reply reply, String name) {
+		assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+		assertThat(reply.isJson()).isTrue();
+		assertThat(reply.json().propertyNames()).containsExactly("message", "errors");
+		assertThat(reply.text("message")).isEqualTo("Invalid request");
+		assertThat(reply.json().get("errors").propertyNames()).containsExactly(name);
+		assertThat(reply.json().get("errors").get(name).asString()).isEqualTo("must be a whole number");
 	}
 
 	private static void assertUserJson(JsonNode user, long id, String username, boolean enabled, String... roles) {
