@@ -5,13 +5,11 @@ import java.util.concurrent.CompletableFuture;
 import dev.tokenservice.audit.AuditLog;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Pattern;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
@@ -68,14 +66,13 @@ class MyAccountController {
 	@ApiResponse(responseCode = "404", description = "No user with that `user_id`")
 	@PostMapping("/logout-all")
 	AccountMessage logOutEverywhere(
-			// Matched as text: as a number, an empty user_id (an unset shell variable)
-			// would mean "none given" and log out the caller instead.
-			@Parameter(description = "Admins only: log out this user instead of the caller",
-					schema = @Schema(type = "integer", format = "int64")) @RequestParam(name = "user_id",
-							required = false) @Nullable @Pattern(regexp = "-?[0-9]{1,18}",
-									message = "must be a whole number") String userId,
+			// An empty user_id (an unset shell variable) is a 400 (see
+			// web.DecimalNumberBinding), not "none given", which would log out the
+			// caller.
+			@Parameter(description = "Admins only: log out this user instead of the caller") @RequestParam(
+					name = "user_id", required = false) @Nullable Long userId,
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
-		long target = (userId != null) ? Long.parseLong(userId) : caller.userId();
+		long target = (userId != null) ? userId : caller.userId();
 		caller.requireMayActOn(target);
 		this.accounts.logOutEverywhere(target);
 		if (target != caller.userId()) {

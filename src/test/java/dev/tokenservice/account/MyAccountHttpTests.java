@@ -7,6 +7,7 @@ import java.util.Map;
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.tokenservice.support.Concurrently;
 import dev.tokenservice.support.HttpTestSupport;
+import dev.tokenservice.support.NonDecimalSpelling;
 import dev.tokenservice.support.Reply;
 import dev.tokenservice.support.TestTokens;
 import dev.tokenservice.support.TestUsers;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
@@ -345,14 +347,15 @@ class MyAccountHttpTests extends HttpTestSupport {
 		@ParameterizedTest
 		@ValueSource(strings = { "", "%20" })
 		void logoutAllWhenAdminGivesEmptyUserIdThen400NamingItAndNobodyLoggedOut(String userId) {
-			String admin = adminToken();
+			assertAdminLogoutAllRefusedAsNotAWholeNumber(userId);
+		}
 
-			Reply reply = api.withToken("POST", "/logout-all?user_id=" + userId, admin);
-
-			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
-			assertThat(reply.json().at("/errors/user_id").asString()).isEqualTo("must be a whole number");
-			assertThat(api.tokenStatus(admin).status()).isEqualTo(200);
-			assertThat(api.tokenStatus(token).status()).isEqualTo(200);
+		/** {@code 0x2} or a fullwidth {@code ２} must not log out user 2. */
+		@ParameterizedTest
+		@EnumSource
+		void logoutAllWhenAdminGivesUserIdNotAsciiDecimalThen400NamingItAndNobodyLoggedOut(
+				NonDecimalSpelling spelling) {
+			assertAdminLogoutAllRefusedAsNotAWholeNumber(spelling.of(userId));
 		}
 
 		@Test
@@ -360,6 +363,17 @@ class MyAccountHttpTests extends HttpTestSupport {
 			Reply reply = api.authorized("POST", "/logout-all", null, null, null);
 
 			assertUnauthorized(reply, "Authentication required");
+			assertThat(api.tokenStatus(token).status()).isEqualTo(200);
+		}
+
+		private void assertAdminLogoutAllRefusedAsNotAWholeNumber(String userId) {
+			String admin = adminToken();
+
+			Reply reply = api.withToken("POST", "/logout-all?user_id=" + userId, admin);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+			assertThat(reply.json().at("/errors/user_id").asString()).isEqualTo("must be a whole number");
+			assertThat(api.tokenStatus(admin).status()).isEqualTo(200);
 			assertThat(api.tokenStatus(token).status()).isEqualTo(200);
 		}
 
