@@ -2,19 +2,19 @@ package dev.tokenservice.token;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.jspecify.annotations.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Reads one parameter of an OAuth 2.0 form request by the protocol's rules: in the body,
- * not the URL, present, not blank, and given once; an optional one may be left out, but
- * is still given at most once.
+ * not the URL, present, not blank, and given once, where a value left empty counts as not
+ * given; an optional one may be left out, but is still given at most once.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.2">RFC 6749 §3.2</a>
  */
@@ -27,12 +27,12 @@ public final class OAuth2Parameters {
 	// once."
 	static String single(HttpServletRequest request, String name) {
 		rejectInQuery(request, List.of(name));
-		String[] values = values(request, name);
-		if (values == null || values.length == 0 || values[0].isBlank()) {
+		List<String> values = values(request, name);
+		if (values.isEmpty() || values.get(0).isBlank()) {
 			throw OAuth2TokenException.invalidRequest("Missing parameter: " + name);
 		}
 		rejectRepeated(name, values);
-		return values[0];
+		return values.get(0);
 	}
 
 	// RFC 6749 §3.2 and §4.3.2, RFC 7009 §2.1, RFC 7662 §2.1: credentials and tokens
@@ -76,21 +76,21 @@ public final class OAuth2Parameters {
 	}
 
 	static void atMostOnce(HttpServletRequest request, String name) {
-		String[] values = values(request, name);
-		if (values != null) {
-			rejectRepeated(name, values);
-		}
+		rejectRepeated(name, values(request, name));
 	}
 
-	private static void rejectRepeated(String name, String[] values) {
-		if (values.length > 1) {
+	private static void rejectRepeated(String name, List<String> values) {
+		if (values.size() > 1) {
 			throw OAuth2TokenException.invalidRequest("Parameter given more than once: " + name);
 		}
 	}
 
-	private static String @Nullable [] values(HttpServletRequest request, String name) {
+	// RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were
+	// omitted from the request", so "username=alice&username=" gives one username.
+	private static List<String> values(HttpServletRequest request, String name) {
 		try {
-			return request.getParameterValues(name);
+			String[] values = request.getParameterValues(name);
+			return (values != null) ? Arrays.stream(values).filter((value) -> !value.isEmpty()).toList() : List.of();
 		}
 		catch (IllegalStateException ex) {
 			// The container could not decode the body (bad percent-encoding, too large).

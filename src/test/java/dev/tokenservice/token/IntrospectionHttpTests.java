@@ -281,6 +281,19 @@ class IntrospectionHttpTests extends HttpTestSupport {
 			assertThat(api.tokenStatus("").status()).isEqualTo(401);
 		}
 
+		// RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they
+		// were omitted from the request."
+		@ParameterizedTest
+		@ValueSource(strings = { "token={token}&token=", "token=&token={token}",
+				"token={token}&token_type_hint=&token_type_hint=access_token" })
+		void introspectWhenParameterAlsoSentEmptyThen200ActiveAsIfTheEmptyOneWereOmitted(String form) {
+			Reply reply = api.postForm("/introspect", form.replace("{token}", token), CLIENT);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(reply.json().get("active").asBoolean()).isTrue();
+			assertThat(reply.text("sub")).isEqualTo(Long.toString(userId));
+		}
+
 		@Test
 		void introspectWhenJsonBodyThen415() {
 			Reply reply = api.authorized("POST", "/introspect", CLIENT, "application/json",

@@ -230,6 +230,19 @@ class RevocationHttpTests extends HttpTestSupport {
 			assertStillValid(token);
 		}
 
+		// RFC 6749 §3.1, whose form conventions RFC 7009 reuses: "Parameters sent
+		// without a value MUST be treated as if they were omitted from the request."
+		@ParameterizedTest
+		@ValueSource(strings = { "token={token}&token=", "token=&token={token}",
+				"token={token}&token_type_hint=&token_type_hint=access_token" })
+		void revokeWhenParameterAlsoSentEmptyThen200AsIfTheEmptyOneWereOmitted(String form) {
+			Reply reply = api.postForm("/revoke", form.replace("{token}", token), Api.bearer(otherToken));
+
+			assertEmptyObject(reply);
+			assertRevoked(token);
+			assertStillValid(otherToken);
+		}
+
 		@Test
 		void revokeWhenJsonBodyThen415AndTokenStaysValid() {
 			Reply reply = api.postJson("/revoke", Map.of("token", token), otherToken);

@@ -2,6 +2,7 @@ package dev.tokenservice.token;
 
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -171,13 +172,35 @@ class TokenEndpointHttpTests extends HttpTestSupport {
 		@ParameterizedTest(name = "{0}")
 		@ValueSource(strings = { "grant_type", "username", "password", "scope", "client_id" })
 		void tokenWhenFormParameterGivenTwiceThen400InvalidRequestNamingIt(String name) {
-			Map<String, String> form = Map.of("grant_type", "password", "username", username, "password",
-					TestUsers.PASSWORD, "scope", "read", "client_id", "some-client");
+			Map<String, String> form = everyParameter();
 
 			Reply reply = api.postForm("/token", Api.form(form) + "&" + Api.form(Map.of(name, form.get(name))));
 
 			assertOAuthError(reply, "invalid_request");
 			assertThat(reply.text("error_description")).isEqualTo("Parameter given more than once: " + name);
+		}
+
+		// RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they
+		// were omitted from the request."
+		@ParameterizedTest(name = "{0}")
+		@ValueSource(strings = { "grant_type", "username", "password", "scope", "client_id" })
+		void tokenWhenFormParameterAlsoSentEmptyThen200AsIfTheEmptyOneWereOmitted(String name) {
+			Reply reply = api.postForm("/token", name + "=&" + Api.form(everyParameter()) + "&" + name + "=");
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(reply.text("access_token")).isNotBlank().isEqualTo(reply.text("token"));
+		}
+
+		@ParameterizedTest(name = "{0}")
+		@ValueSource(strings = { "grant_type", "username", "password" })
+		void tokenWhenRequiredFormParameterSentOnlyEmptyThen400MissingParameter(String name) {
+			Map<String, String> form = new HashMap<>(everyParameter());
+			form.put(name, "");
+
+			Reply reply = api.postForm("/token", Api.form(form) + "&" + name + "=");
+
+			assertOAuthError(reply, "invalid_request");
+			assertThat(reply.text("error_description")).isEqualTo("Missing parameter: " + name);
 		}
 
 		@Test
@@ -200,6 +223,11 @@ class TokenEndpointHttpTests extends HttpTestSupport {
 
 			assertOAuthError(reply, "invalid_request");
 			assertThat(reply.text("error_description")).isEqualTo("Parameters must be sent in the request body");
+		}
+
+		private Map<String, String> everyParameter() {
+			return Map.of("grant_type", "password", "username", username, "password", TestUsers.PASSWORD, "scope",
+					"read", "client_id", "some-client");
 		}
 
 		private Reply grant(String grantType, String user, String password) {
