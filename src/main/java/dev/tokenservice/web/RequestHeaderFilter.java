@@ -2,6 +2,7 @@ package dev.tokenservice.web;
 
 import java.io.IOException;
 import java.util.Enumeration;
+import java.util.List;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -23,14 +24,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <li>with 415, a {@code Content-Type} that names no concrete type (unparsable,
  * {@code application/*}) or a multipart one, which no endpoint takes and on which deeper
  * layers fail with a 5xx;</li>
- * <li>with 400, more than one {@code Authorization} header: the field holds one
- * credential (RFC 9110 §11.6.2), and a proxy in front that read the last of several would
- * authorize someone other than the one this service reads.</li>
+ * <li>with 400, more than one {@code Authorization} or {@code Content-Type} header: each
+ * field holds one value (RFC 9110 §11.6.2, §8.3), and a proxy in front that read the last
+ * of several would authorize someone else, or check a body other than the one this
+ * service reads (Tomcat reads the first).</li>
  * </ul>
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class RequestHeaderFilter extends OncePerRequestFilter {
+
+	private static final List<String> SINGLE_VALUED = List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE);
 
 	private final ErrorResponseWriter errors;
 
@@ -41,15 +45,18 @@ class RequestHeaderFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		// Before the media type check, which would judge only the first Content-Type.
+		for (String header : SINGLE_VALUED) {
+			if (hasSeveral(request, header)) {
+				this.errors.write(response, HttpStatus.BAD_REQUEST,
+						ErrorResponse.of("Only one " + header + " header is allowed"));
+				return;
+			}
+		}
 		String contentType = request.getContentType();
 		if (contentType != null && !isAcceptable(contentType)) {
 			this.errors.write(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 					ErrorResponse.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE.getReasonPhrase()));
-			return;
-		}
-		if (hasSeveral(request, HttpHeaders.AUTHORIZATION)) {
-			this.errors.write(response, HttpStatus.BAD_REQUEST,
-					ErrorResponse.of("Only one Authorization header is allowed"));
 			return;
 		}
 		chain.doFilter(request, response);

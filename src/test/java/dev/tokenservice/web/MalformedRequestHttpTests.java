@@ -248,6 +248,33 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 			assertThat(response).contains("{\"message\":\"Only one Authorization header is allowed\"}");
 		}
 
+		/**
+		 * RFC 9110 §8.3: one media type. Tomcat reads the first; a proxy in front that
+		 * checked or forwarded the last would pass a body this service reads otherwise.
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "text/plain", "application/json" })
+		void tokenWhenTwoContentTypeHeadersThen400Json(String second) {
+			String body = "{\"username\":\"" + TestUsers.registered(api, "two-types") + "\",\"password\":\""
+					+ TestUsers.PASSWORD + "\"}";
+
+			String response = api.raw(postToken(body, "Content-Type: application/json", "Content-Type: " + second,
+					"Content-Length: " + body.length()));
+
+			assertRawJsonStatus(response, 400);
+			assertThat(response).contains("{\"message\":\"Only one Content-Type header is allowed\"}");
+		}
+
+		/** RFC 9112 §6.3: the server itself refuses a length it cannot be sure of. */
+		@ParameterizedTest
+		@ValueSource(strings = { "2", "3" })
+		void tokenWhenTwoContentLengthHeadersThen400Json(String second) {
+			String response = api.raw(postToken("{}x", "Content-Type: application/json", "Content-Length: 2",
+					"Content-Length: " + second));
+
+			assertRawJsonStatus(response, 400);
+		}
+
 		@Test
 		void tokenWhenFormPercentEncodingBadThen400InvalidRequest() {
 			Reply reply = api.postForm("/token", "grant_type=password&username=a&password=%zz");
@@ -256,6 +283,12 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 			assertThat(reply.text("error")).isEqualTo("invalid_request");
 		}
 
+	}
+
+	/** A raw POST /token with these header lines, as given. */
+	private static String postToken(String body, String... headers) {
+		return "POST /token HTTP/1.1\r\nHost: localhost\r\n" + String.join("\r\n", headers)
+				+ "\r\nConnection: close\r\n\r\n" + body;
 	}
 
 	private static String chunked(String path, String contentType, String body) {
