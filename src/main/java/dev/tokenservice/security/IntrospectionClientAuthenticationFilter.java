@@ -5,6 +5,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,7 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 		String basicCredentials = (authorization != null
 				&& authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length()))
 						? authorization.substring(PREFIX.length()).trim() : null;
-		boolean asParameter = parameters(request).containsKey(SECRET_PARAMETER);
+		boolean asParameter = !given(request, SECRET_PARAMETER).isEmpty();
 		if (basicCredentials != null || asParameter) {
 			String clientId = clientOf(request, basicCredentials, asParameter);
 			if (clientId != null) {
@@ -92,22 +93,26 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 
 	/** The id and secret of the form body, each given once and never in the URL. */
 	private @Nullable String bodyClient(HttpServletRequest request) {
-		String[] ids = request.getParameterValues("client_id");
-		String[] secrets = request.getParameterValues(SECRET_PARAMETER);
-		if (ids == null || ids.length != 1 || secrets.length != 1
+		List<String> ids = given(request, "client_id");
+		List<String> secrets = given(request, SECRET_PARAMETER);
+		if (ids.size() != 1 || secrets.size() != 1
 				|| OAuth2Parameters.namesInQuery(request).contains(SECRET_PARAMETER)) {
 			return null;
 		}
-		return matchingClient(ids[0], secrets[0]);
+		return matchingClient(ids.get(0), secrets.get(0));
 	}
 
-	/** The request's parameters, or none if the container cannot decode its form body. */
-	private static Map<String, String[]> parameters(HttpServletRequest request) {
+	/**
+	 * The parameter's values, where one left empty counts as not sent (RFC 6749 §3.1);
+	 * none if the container cannot decode the form body.
+	 */
+	private static List<String> given(HttpServletRequest request, String name) {
 		try {
-			return request.getParameterMap();
+			String[] values = request.getParameterValues(name);
+			return (values != null) ? Arrays.stream(values).filter((value) -> !value.isEmpty()).toList() : List.of();
 		}
 		catch (IllegalStateException ex) {
-			return Map.of();
+			return List.of();
 		}
 	}
 

@@ -229,6 +229,29 @@ class IntrospectionHttpTests extends HttpTestSupport {
 			assertInvalidClient(api.postForm("/introspect", form, null));
 		}
 
+		/** RFC 6749 §3.1: a parameter sent without a value counts as omitted. */
+		@ParameterizedTest
+		@ValueSource(strings = { "client_id=&client_id={id}&client_secret={secret}",
+				"client_id={id}&client_secret={secret}&client_secret=" })
+		void introspectWhenClientParameterAlsoSentEmptyThen200Active(String credentials) {
+			String form = "token=" + token + "&" + credentials.replace("{id}", INTROSPECTION_CLIENT_ID)
+				.replace("{secret}", Api.form(Map.of("s", INTROSPECTION_CLIENT_SECRET)).substring(2));
+
+			Reply reply = api.postForm("/introspect", form, null);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(reply.json().get("active").asBoolean()).isTrue();
+		}
+
+		/** An empty client_secret in the body is no second authentication method. */
+		@Test
+		void introspectWhenBasicClientAndEmptyClientSecretInBodyThen200Active() {
+			Reply reply = api.postForm("/introspect", "token=" + token + "&client_secret=", CLIENT);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+			assertThat(reply.json().get("active").asBoolean()).isTrue();
+		}
+
 		@Test
 		void introspectWhenBearerGarbageThen401WithBearerChallengeFirst() {
 			assertUnauthorizedWithBearerChallengeFirst(introspect(token, Api.bearer("not-a-token")));
