@@ -1,7 +1,9 @@
 package dev.tokenservice.config;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -20,8 +22,16 @@ public record IntrospectionProperties(List<Client> clients) {
 
 	public IntrospectionProperties {
 		clients = (clients != null) ? List.copyOf(clients) : List.of();
+		Map<String, Integer> indexOfId = new HashMap<>();
 		for (int i = 0; i < clients.size(); i++) {
-			clients.get(i).check("introspection.clients[" + i + "]");
+			String key = "introspection.clients[" + i + "]";
+			clients.get(i).check(key);
+			// A client is looked up by its id: one id cannot have two secrets.
+			Integer first = indexOfId.putIfAbsent(clients.get(i).id(), i);
+			if (first != null) {
+				throw new InvalidConfigurationException(key + ".id", "must be unique: " + clients.get(i).id()
+						+ " is also the id of introspection.clients[" + first + "]");
+			}
 		}
 	}
 

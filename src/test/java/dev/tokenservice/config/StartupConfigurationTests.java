@@ -89,6 +89,27 @@ class StartupConfigurationTests {
 					+ "${TOKEN_SERVICE_TEST_UNSET_SECRET:}");
 		}
 
+		/** A client is looked up by its id: one id cannot have two secrets. */
+		@Test
+		void startWhenTwoIntrospectionClientsShareAnIdThenFailsNamingTheIdWithoutPrintingSecrets(CapturedOutput output)
+				throws IOException {
+			Path config = writeConfig("""
+					introspection:
+					  clients:
+					    - id: orders-api
+					      secret: Orders-Secret-One-7731
+					    - id: billing-api
+					      secret: Billing-Secret-4410
+					    - id: orders-api
+					      secret: Orders-Secret-Two-9902
+					""");
+			assertThatThrownBy(() -> start(config).close()).hasRootCauseInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX
+					+ "introspection.clients[2].id must be unique: orders-api is also the id of introspection.clients[0]");
+			assertThat(output.getAll()).doesNotContain("Orders-Secret-").doesNotContain("Duplicate key");
+			assertThat(StartupConfigurationTests.this.dir.resolve("data")).doesNotExist();
+		}
+
 		/** Past these, the encoded hash would not fit the database's column. */
 		@ParameterizedTest
 		@ValueSource(strings = { "memory_kib: 1048577", "iterations: 11", "parallelism: 9" })
