@@ -11,9 +11,7 @@ class InvalidConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Invali
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidConfigurationException cause) {
-		return new FailureAnalysis("Invalid configuration: " + cause.getMessage(),
-				"Correct " + cause.getKey() + " in config.yml (or the environment variable it reads) and start again.",
-				cause);
+		return new FailureAnalysis("Invalid configuration: " + cause.getMessage(), cause.getAction(), cause);
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.tokenservice.config;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -282,6 +283,60 @@ class StartupConfigurationTests {
 			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + "config.file names " + config
 					+ ", which does not exist (leave it unset to run on the built-in defaults)");
 			assertThat(StartupConfigurationTests.this.dir.resolve("data")).doesNotExist();
+		}
+
+		/**
+		 * SnakeYAML's own message quotes the line it stopped at, and names a tag or an
+		 * alias in full: an unquoted password starting with ! or * is read as one.
+		 */
+		@ParameterizedTest(name = "{2}")
+		@CsvSource(delimiter = '|',
+				textBlock = """
+						jwt:\\n  secret: "Zq8vN3pLx7RtW2yK9mBc4HdF6gJs1QeUaVo5TiYr\\nadmin:\\n  username: rootadm\\n | Zq8vN3pLx7Rt        | found unexpected end of stream (line 5, column 1), while scanning a quoted scalar (line 2, column 11)
+						admin:\\n  password: Long: Operator-Passphrase\\n                                       | Operator-Passphrase | mapping values are not allowed here (line 2, column 17)
+						admin:\\n  password: *Operator-Passphrase\\n                                             | Operator-Passphrase | found undefined alias (line 2, column 13)
+						admin:\\n  password: !Operator-Passphrase\\n                                             | Operator-Passphrase | could not determine a constructor for the tag (line 2, column 13)
+						admin:\\n  password: Operator\\033Passphrase\\n                                         | Operator            | unacceptable character U+001B (character 28 of the file)
+						""")
+		void startWhenConfigFileIsNotValidYamlThenFailsNamingFileLineAndColumnWithoutQuotingTheLine(String yaml,
+				String secret, String problem, CapturedOutput output) throws IOException {
+			Path config = writeConfig(yaml.translateEscapes());
+			assertThatThrownBy(() -> start(config).close()).isInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output))
+				.containsExactly(ANALYSIS_PREFIX + config + " is not valid YAML: " + problem);
+			assertNoSnippetNorStackTrace(output.getAll(), secret);
+		}
+
+		/**
+		 * The console as an operator sees it, with the repository's default file: the
+		 * file is read before Spring Boot sets up logging, in a JVM of its own.
+		 */
+		@Test
+		void startWhenDefaultConfigFileIsNotValidYamlThenConsoleShowsOneLineAndNoStackTrace()
+				throws IOException, InterruptedException {
+			Path config = writeConfig("admin:\n  password: Long: Operator-Passphrase\n");
+			ProcessBuilder java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+					"-cp", System.getProperty("java.class.path"), TokenServiceApplication.class.getName(),
+					"--server.port=0")
+				.directory(StartupConfigurationTests.this.dir.toFile())
+				.redirectErrorStream(true);
+			java.environment().remove("CONFIG_FILE");
+			Process process = java.start();
+			String console = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(process.waitFor()).isNotZero();
+			assertThat(console.lines().map(String::strip).filter((line) -> line.contains(ANALYSIS_PREFIX)))
+				.containsExactly(ANALYSIS_PREFIX + config + " is not valid YAML: mapping values are not allowed here "
+						+ "(line 2, column 17)");
+			assertNoSnippetNorStackTrace(console, "Operator-Passphrase");
+		}
+
+		/** SnakeYAML marks the column under the quoted line with a caret. */
+		private static void assertNoSnippetNorStackTrace(String console, String secret) {
+			assertThat(console).doesNotContain(secret)
+				.doesNotContain("'reader'")
+				.doesNotContain("\tat ")
+				.doesNotContain("Application run failed");
+			assertThat(console.lines().map(String::strip)).doesNotContain("^");
 		}
 
 		@Test
