@@ -67,7 +67,7 @@ class MyAccountController {
 	@PostMapping("/logout-all")
 	AccountMessage logOutEverywhere(
 			// An empty user_id (an unset shell variable) is a 400 (see
-			// web.DecimalNumberBinding), not "none given", which would log out the
+			// DecimalNumberBinding), not "none given", which would log out the
 			// caller.
 			@Parameter(description = "Admins only: log out this user instead of the caller") @RequestParam(
 					name = "user_id", required = false) @Nullable Long userId,

@@ -1,4 +1,4 @@
-package dev.tokenservice.web;
+package dev.tokenservice.account;
 
 import java.beans.PropertyEditorSupport;
 import java.util.function.Function;
@@ -14,9 +14,11 @@ import org.springframework.web.bind.annotation.InitBinder;
  * {@code 0x10}, {@code #10}, {@code +16} and surrounding spaces, and Java's the digits of
  * other scripts (fullwidth {@code １６}), so a URL could name a user its text does not
  * show. Anything else, the empty value included, is a type mismatch: 400 "must be a whole
- * number" from {@link ApiExceptionHandler}.
+ * number" from the API's exception handler. Only for this package's controllers, the ones
+ * with numbers in their URLs: the binder is made for every argument of every request, and
+ * the token checks need none of this.
  */
-@ControllerAdvice
+@ControllerAdvice(basePackageClasses = DecimalNumberBinding.class)
 class DecimalNumberBinding {
 
 	private static final Pattern DECIMAL = Pattern.compile("-?[0-9]+");
