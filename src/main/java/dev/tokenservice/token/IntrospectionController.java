@@ -61,7 +61,7 @@ class IntrospectionController {
 	@ApiResponse(responseCode = "415", description = "Content-Type is not a form")
 	@PostMapping(path = "/introspect", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	ResponseEntity<IntrospectionResponse> introspect(@Parameter(hidden = true) HttpServletRequest request) {
-		String token = OAuth2Parameters.single(request, "token");
+		String token = OAuth2Parameters.token(request);
 		IntrospectionResponse body = this.verifier.check(token)
 			.map((verified) -> IntrospectionResponse.of(verified, this.issuer))
 			.orElse(IntrospectionResponse.INACTIVE);

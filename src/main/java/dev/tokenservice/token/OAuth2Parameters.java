@@ -35,6 +35,16 @@ public final class OAuth2Parameters {
 		return values.get(0);
 	}
 
+	/**
+	 * RFC 7009 §2.1 and RFC 7662 §2.1: the token, and the optional
+	 * {@code token_type_hint}, ignored (every token here is an access token) but still
+	 * given at most once.
+	 */
+	static String token(HttpServletRequest request) {
+		atMostOnce(request, "token_type_hint");
+		return single(request, "token");
+	}
+
 	// RFC 6749 §3.2 and §4.3.2, RFC 7009 §2.1, RFC 7662 §2.1: credentials and tokens
 	// travel in the body, where they stay out of the access logs of every proxy on the
 	// way.

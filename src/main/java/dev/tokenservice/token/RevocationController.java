@@ -62,7 +62,7 @@ class RevocationController {
 	@PostMapping(path = "/revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	Map<String, Object> revoke(@Parameter(hidden = true) HttpServletRequest request,
 			@Parameter(hidden = true) @AuthenticationPrincipal @Nullable TokenHolder caller) {
-		String token = OAuth2Parameters.single(request, "token");
+		String token = OAuth2Parameters.token(request);
 		this.reader.read(token).ifPresent((signed) -> {
 			this.revocations.revoke(signed);
 			AuditLog.revoked((caller != null) ? caller.userId() : signed.userId(), signed.userId());

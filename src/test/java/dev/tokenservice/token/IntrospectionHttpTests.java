@@ -317,6 +317,20 @@ class IntrospectionHttpTests extends HttpTestSupport {
 			assertThat(reply.text("sub")).isEqualTo(Long.toString(userId));
 		}
 
+		/**
+		 * RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than
+		 * once."
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "token={token}&token={token}",
+				"token={token}&token_type_hint=access_token&token_type_hint=refresh_token" })
+		void introspectWhenParameterGivenTwiceThen400InvalidRequest(String form) {
+			Reply reply = api.postForm("/introspect", form.replace("{token}", token), CLIENT);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+			assertThat(reply.text("error")).isEqualTo("invalid_request");
+		}
+
 		@Test
 		void introspectWhenJsonBodyThen415() {
 			Reply reply = api.authorized("POST", "/introspect", CLIENT, "application/json",

@@ -243,6 +243,21 @@ class RevocationHttpTests extends HttpTestSupport {
 			assertStillValid(otherToken);
 		}
 
+		/**
+		 * RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than
+		 * once."
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "token={token}&token={token}",
+				"token={token}&token_type_hint=access_token&token_type_hint=refresh_token" })
+		void revokeWhenParameterGivenTwiceThen400InvalidRequestAndTokenStaysValid(String form) {
+			Reply reply = api.postForm("/revoke", form.replace("{token}", token), Api.bearer(otherToken));
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+			assertThat(reply.text("error")).isEqualTo("invalid_request");
+			assertStillValid(token);
+		}
+
 		@Test
 		void revokeWhenJsonBodyThen415AndTokenStaysValid() {
 			Reply reply = api.postJson("/revoke", Map.of("token", token), otherToken);
