@@ -5,7 +5,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -103,13 +102,11 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 	}
 
 	/**
-	 * The parameter's values, where one left empty counts as not sent (RFC 6749 §3.1);
-	 * none if the container cannot decode the form body.
+	 * {@link OAuth2Parameters#given}, or none if the container cannot decode the body.
 	 */
 	private static List<String> given(HttpServletRequest request, String name) {
 		try {
-			String[] values = request.getParameterValues(name);
-			return (values != null) ? Arrays.stream(values).filter((value) -> !value.isEmpty()).toList() : List.of();
+			return OAuth2Parameters.given(request, name);
 		}
 		catch (IllegalStateException ex) {
 			return List.of();

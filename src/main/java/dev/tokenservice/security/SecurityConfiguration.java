@@ -1,5 +1,7 @@
 package dev.tokenservice.security;
 
+import java.util.stream.Stream;
+
 import dev.tokenservice.config.IntrospectionProperties;
 import dev.tokenservice.token.BearerToken;
 import dev.tokenservice.token.TokenVerifier;
@@ -32,6 +34,9 @@ import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
@@ -90,10 +95,8 @@ class SecurityConfiguration {
 			// The hot path first: each rule before a match costs a pattern match.
 			.requestMatchers(HttpMethod.GET, "/token_status", "/token_status/**")
 			.permitAll()
-			.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
-			.permitAll()
-			// Load balancers that probe with HEAD.
-			.requestMatchers(HttpMethod.HEAD, "/actuator/health", "/actuator/health/**")
+			// Load balancers probe with GET or HEAD.
+			.requestMatchers(reading("/actuator/health", "/actuator/health/**"))
 			.permitAll()
 			// Everything else the actuator shows (build, metrics) is for operators.
 			.requestMatchers("/actuator/**")
@@ -103,16 +106,11 @@ class SecurityConfiguration {
 			.hasRole(ADMIN)
 			.requestMatchers(HttpMethod.DELETE, "/remove-user/**")
 			.hasRole(ADMIN)
-			.requestMatchers(HttpMethod.GET, "/users")
-			.hasRole(ADMIN)
-			.requestMatchers(HttpMethod.HEAD, "/users")
+			.requestMatchers(reading("/users"))
 			.hasRole(ADMIN)
 			.requestMatchers(HttpMethod.POST, "/introspect")
 			.hasAnyAuthority(Authorities.ADMIN.getAuthority(), Authorities.INTROSPECTION_CLIENT.getAuthority())
-			.requestMatchers(HttpMethod.GET, "/users/*", "/me")
-			.authenticated()
-			// HEAD runs the GET handler too.
-			.requestMatchers(HttpMethod.HEAD, "/users/*", "/me")
+			.requestMatchers(reading("/users/*", "/me"))
 			.authenticated()
 			.requestMatchers(HttpMethod.POST, "/change-password", "/logout-all")
 			.authenticated()
@@ -121,6 +119,14 @@ class SecurityConfiguration {
 					AuthenticatedAuthorizationManager.authenticated()))
 			.anyRequest()
 			.permitAll();
+	}
+
+	/** GET, and HEAD, which runs the GET handler too: one rule for both. */
+	private static RequestMatcher reading(String... patterns) {
+		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+		return new OrRequestMatcher(Stream.of(HttpMethod.GET, HttpMethod.HEAD)
+			.flatMap((method) -> Stream.of(patterns).map((pattern) -> (RequestMatcher) paths.matcher(method, pattern)))
+			.toList());
 	}
 
 	/**

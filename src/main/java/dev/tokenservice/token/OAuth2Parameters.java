@@ -95,17 +95,25 @@ public final class OAuth2Parameters {
 		}
 	}
 
-	// RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were
-	// omitted from the request", so "username=alice&username=" gives one username.
 	private static List<String> values(HttpServletRequest request, String name) {
 		try {
-			String[] values = request.getParameterValues(name);
-			return (values != null) ? Arrays.stream(values).filter((value) -> !value.isEmpty()).toList() : List.of();
+			return given(request, name);
 		}
 		catch (IllegalStateException ex) {
-			// The container could not decode the body (bad percent-encoding, too large).
 			throw OAuth2TokenException.invalidRequest("Malformed form body");
 		}
+	}
+
+	/**
+	 * The parameter's values less those left empty: RFC 6749 §3.1, "Parameters sent
+	 * without a value MUST be treated as if they were omitted from the request", so
+	 * {@code username=alice&username=} gives one username.
+	 * @throws IllegalStateException if the container cannot decode the form body (bad
+	 * percent-encoding, too large)
+	 */
+	public static List<String> given(HttpServletRequest request, String name) {
+		String[] values = request.getParameterValues(name);
+		return (values != null) ? Arrays.stream(values).filter((value) -> !value.isEmpty()).toList() : List.of();
 	}
 
 }
