@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringApplicationRunListener;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -160,6 +161,64 @@ class StartupConfigurationTests {
 			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX
 					+ "jwt.secret is not random enough (fewer than 10 different characters): use e.g. openssl rand -base64 48");
 			assertThat(output.getAll()).doesNotContain(secret);
+		}
+
+		/**
+		 * Spring Boot's own report quotes the value, which may be a secret set under the
+		 * wrong key; so does its stack trace at DEBUG.
+		 */
+		@ParameterizedTest(name = "{0}")
+		@CsvSource(delimiter = '|',
+				textBlock = """
+						jwt.expiration_time      | 2:20 | must be a duration such as 90s or 2h (a number alone counts minutes)
+						password.hashing_timeout | 2:20 | must be a duration such as 90s or 2h (a number alone counts milliseconds)
+						password.bcrypt_cost     | 2:16 | must be a whole number
+						limits.enabled           | 2:12 | must be true or false
+						limits.store             | 2:10 | must be one of auto, memory, database
+						http.max_body_size       | 2:18 | must be a size such as 512KB or 2MB
+						""")
+		void startWhenValueOfWrongTypeThenFailsNamingKeyAndLineWithoutPrintingValue(String key, String position,
+				String rule, CapturedOutput output) throws IOException {
+			String secret = "Misplaced-Secret-8841";
+			Path config = writeConfig(yaml(key, secret));
+			assertThatThrownBy(
+					() -> start(config, "--logging.level.org.springframework.boot.diagnostics=debug").close())
+				.isInstanceOf(BindException.class);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + key.replace('_', '-') + " (URL [file:"
+					+ config + "] - " + position + ") " + rule);
+			assertThat(output.getAll()).doesNotContain(secret);
+		}
+
+		/**
+		 * Environment variables numbered from 1 (INTROSPECTION_CLIENTS_1_SECRET) leave a
+		 * gap at 0 that Spring Boot does not bind past.
+		 */
+		@Test
+		void startWhenListEntriesLeaveAGapThenFailsNamingThemWithoutPrintingValues(CapturedOutput output)
+				throws IOException {
+			String secret = "Orders-Secret-Value-7731";
+			Path config = writeConfig("");
+			assertThatThrownBy(() -> start(config, "--introspection.clients[1].id=orders-api",
+					"--introspection.clients[1].secret=" + secret)
+				.close()).isInstanceOf(BindException.class);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX
+					+ "introspection.clients[1].id (\"introspection.clients[1].id\" from property source \"commandLineArgs\"), "
+					+ "introspection.clients[1].secret (\"introspection.clients[1].secret\" from property source "
+					+ "\"commandLineArgs\") cannot be used: the entries of a list are numbered from 0 without gaps");
+			assertThat(output.getAll()).doesNotContain(secret);
+		}
+
+		/** Here the value is read by Spring Boot's web server set-up, not bound. */
+		@Test
+		void startWhenServerPortNotANumberThenFailsNamingItWithoutPrintingValue(CapturedOutput output)
+				throws IOException {
+			Path config = writeConfig(yaml("server.port", "Misplaced-Secret-8841"));
+			assertThatThrownBy(() -> SpringApplication
+				.run(TokenServiceApplication.class, "--data.dir=" + StartupConfigurationTests.this.dir.resolve("data"),
+						"--config.file=" + config)
+				.close()).isNotNull();
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + "server.port is not a valid value");
+			assertThat(output.getAll()).doesNotContain("Misplaced-Secret-8841");
 		}
 
 		@Test
