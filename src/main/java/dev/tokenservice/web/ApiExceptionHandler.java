@@ -28,6 +28,7 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.MethodParameter;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.dao.UncategorizedDataAccessException;
@@ -65,6 +66,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	/** SQLSTATE classes 08 (connection exception) and 57 (operator intervention). */
 	private static final Pattern CONNECTION_LOST = Pattern.compile("(08|57)...");
+
+	/**
+	 * SQLSTATEs of tables, columns or rights that are not there: no such table (42P01,
+	 * H2's 42S02), column (42703, 42S22) or schema (3F000), or no privilege (42501).
+	 */
+	private static final Pattern SCHEMA_MISSING = Pattern.compile("42P01|42S02|42703|42S22|3F000|42501");
 
 	/**
 	 * A database restart or a burst of logins is over within seconds: clients that honour
@@ -186,8 +193,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	 */
 	@ExceptionHandler({ UncategorizedDataAccessException.class, TransactionSystemException.class })
 	ResponseEntity<ErrorResponse> storageFailure(RuntimeException ex) {
-		SQLException sql = FailureTrace.causeOf(ex, SQLException.class);
-		if (sql != null && sql.getSQLState() != null && CONNECTION_LOST.matcher(sql.getSQLState()).matches()) {
+		if (hasSqlState(ex, CONNECTION_LOST)) {
 			return databaseUnavailable(ex);
 		}
 		IOException io = FailureTrace.causeOf(ex, IOException.class);
@@ -198,6 +204,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		// request data.
 		logger.error("The database could not write to its file: {}{}", io.getMessage(), FailureTrace.of(ex));
 		return serviceUnavailable();
+	}
+
+	/**
+	 * The tables are gone or out of reach while the database still answers: a restore
+	 * under way, an upgrade's schema not yet migrated, or rights revoked. Like an outage,
+	 * that ends without a restart. Any other grammar error is the service's own.
+	 */
+	@ExceptionHandler
+	ResponseEntity<ErrorResponse> schemaUnavailable(InvalidDataAccessResourceUsageException ex) {
+		return hasSqlState(ex, SCHEMA_MISSING) ? databaseUnavailable(ex) : unexpected(ex);
+	}
+
+	private static boolean hasSqlState(RuntimeException ex, Pattern states) {
+		SQLException sql = FailureTrace.causeOf(ex, SQLException.class);
+		return sql != null && sql.getSQLState() != null && states.matcher(sql.getSQLState()).matches();
 	}
 
 	/**

@@ -124,6 +124,33 @@ class PostgresConnectionTests {
 	}
 
 	/**
+	 * Between dropping the tables and restoring a backup, the database answers but has
+	 * nothing to answer with: every request gets the 503 of an outage, and the service
+	 * serves again once the tables are back, without a restart.
+	 */
+	@Test
+	void requestsWhenTablesMissingThen503AndServedAgainOnceRestored() throws InterruptedException {
+		String username = TestUsers.registered(this.api, "restore");
+		String token = this.api.tokenFor(username, TestUsers.PASSWORD);
+		this.database.executeInDatabase("ALTER TABLE users RENAME TO users_restoring");
+		// Past the half second for which token checks remember the database's answer.
+		Thread.sleep(600);
+		try {
+			assertThat(this.api.tokenStatus(token).status()).as("GET /token_status/{token}").isEqualTo(503);
+			assertThat(this.api.withToken("GET", "/me", token).status()).as("GET /me").isEqualTo(503);
+			assertThat(this.api.token(username, TestUsers.PASSWORD).status()).as("POST /token").isEqualTo(503);
+			String late = TestUsers.uniqueName("late");
+			assertThat(this.api.register(late, TestUsers.PASSWORD, TestUsers.emailOf(late)).status())
+				.as("POST /register-user")
+				.isEqualTo(503);
+		}
+		finally {
+			this.database.executeInDatabase("ALTER TABLE users_restoring RENAME TO users");
+		}
+		assertThat(this.api.withToken("GET", "/me", token).status()).isEqualTo(200);
+	}
+
+	/**
 	 * A connection used within the last half second is handed out unchecked, so a login
 	 * right after the server ended the sessions runs on a dead one.
 	 */
