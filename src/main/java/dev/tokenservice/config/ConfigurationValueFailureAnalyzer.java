@@ -11,11 +11,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.convert.ConversionFailedException;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.util.unit.DataSize;
@@ -60,11 +62,19 @@ class ConfigurationValueFailureAnalyzer implements FailureAnalyzer, Ordered {
 			return unused(unbound.getUnboundProperties());
 		}
 		String where = whereSet(bind.getProperty());
+		if (bind.getTarget().getType().asCollection() != ResolvableType.NONE) {
+			return bind.getName() + where + " must be a list: one \"- \" entry each in config.yml, or "
+					+ environmentName(bind.getName()) + "_0_..., _1_... in the environment";
+		}
 		ConversionFailedException conversion = cause(bind, ConversionFailedException.class);
 		if (conversion == null) {
 			return bind.getName() + where + " cannot be read as " + bind.getTarget().getType();
 		}
 		return bind.getName() + where + " " + expected(conversion.getTargetType());
+	}
+
+	private static String environmentName(ConfigurationPropertyName name) {
+		return name.toString().replace('.', '_').replace("-", "").toUpperCase(Locale.ROOT);
 	}
 
 	/** Spring Boot binds a list only from entries numbered 0, 1, 2 without a gap. */

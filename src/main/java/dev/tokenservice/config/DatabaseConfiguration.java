@@ -1,12 +1,15 @@
 package dev.tokenservice.config;
 
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The connection pool, built from {@code database.*} so that one validated record holds
@@ -22,8 +25,16 @@ class DatabaseConfiguration {
 	/** H2's {@code ErrorCode.DATABASE_IS_CLOSED}. */
 	private static final int H2_DATABASE_IS_CLOSED = 90098;
 
+	/**
+	 * Spring Boot's own keys, which this service does not read: set on a fleet, they
+	 * would leave each instance on an embedded database of its own.
+	 */
+	private static final List<String> SPRING_DATASOURCE_KEYS = List.of("spring.datasource.url",
+			"spring.datasource.username", "spring.datasource.password");
+
 	@Bean
-	HikariDataSource dataSource(DatabaseProperties database) {
+	HikariDataSource dataSource(DatabaseProperties database, Environment environment) {
+		refuseSpringDatasourceKeys(environment);
 		HikariDataSource dataSource = new HikariDataSource();
 		dataSource.setPoolName("database");
 		dataSource.setJdbcUrl(database.url());
@@ -41,6 +52,16 @@ class DatabaseConfiguration {
 			dataSource.setExceptionOverride(new ReopenClosedH2(dataSource));
 		}
 		return dataSource;
+	}
+
+	private static void refuseSpringDatasourceKeys(Environment environment) {
+		for (String key : SPRING_DATASOURCE_KEYS) {
+			if (environment.containsProperty(key)) {
+				String ours = key.replace("spring.datasource", "database");
+				throw new InvalidConfigurationException(key, "is not read by this service: set " + ours + " ("
+						+ ours.replace('.', '_').toUpperCase(Locale.ROOT) + ") instead");
+			}
+		}
 	}
 
 	/**

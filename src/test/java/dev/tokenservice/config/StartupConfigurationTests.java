@@ -208,6 +208,39 @@ class StartupConfigurationTests {
 			assertThat(output.getAll()).doesNotContain(secret);
 		}
 
+		/** "id:secret" in one value is a natural guess at a list entry. */
+		@Test
+		void startWhenListGivenAsOneValueThenFailsNamingKeyWithoutPrintingValue(CapturedOutput output)
+				throws IOException {
+			String secret = "orders-api:Orders-Secret-Value-7731";
+			Path config = writeConfig(yaml("introspection.clients", "\"" + secret + "\""));
+			assertThatThrownBy(() -> start(config).close()).isInstanceOf(BindException.class);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + "introspection.clients (URL [file:"
+					+ config + "] - 2:12) must be a list: one \"- \" entry each in config.yml, or "
+					+ "INTROSPECTION_CLIENTS_0_..., _1_... in the environment");
+			assertThat(output.getAll()).doesNotContain("Orders-Secret-Value-7731");
+		}
+
+		/**
+		 * SPRING_DATASOURCE_URL is the usual spelling for a Spring Boot service; ignored,
+		 * it would leave each instance of a fleet on an embedded database of its own.
+		 */
+		@ParameterizedTest
+		@CsvSource(delimiter = '|',
+				textBlock = """
+						spring.datasource.url      | jdbc:postgresql://127.0.0.1:1/tokens | database.url (DATABASE_URL)
+						spring.datasource.password | Datasource-Secret-5519                | database.password (DATABASE_PASSWORD)
+						""")
+		void startWhenSpringDatasourceKeyGivenThenFailsNamingTheServicesKey(String key, String value, String ours,
+				CapturedOutput output) throws IOException {
+			Path config = writeConfig("");
+			assertThatThrownBy(() -> start(config, "--" + key + "=" + value).close())
+				.hasRootCauseInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output))
+				.containsExactly(ANALYSIS_PREFIX + key + " is not read by this service: set " + ours + " instead");
+			assertThat(output.getAll()).doesNotContain(value);
+		}
+
 		/** Here the value is read by Spring Boot's web server set-up, not bound. */
 		@Test
 		void startWhenServerPortNotANumberThenFailsNamingItWithoutPrintingValue(CapturedOutput output)
