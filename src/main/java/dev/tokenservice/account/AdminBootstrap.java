@@ -71,14 +71,19 @@ class AdminBootstrap implements SmartInitializingSingleton, ApplicationRunner {
 	}
 
 	private void createIfFirst() {
-		if (this.accounts.anyAdminExists()) {
-			logger.warn(
-					"Admin '{}' does not exist but other admins do: not created, since admin.password only "
-							+ "creates the first admin (one deleted stays deleted); unset it (ADMIN_PASSWORD)",
-					this.admin.username());
+		if (!this.accounts.anyAdminExists()) {
+			create();
 			return;
 		}
-		create();
+		// Another instance sharing the database may have created it since the first look.
+		this.accounts.roleOf(this.admin.username()).ifPresentOrElse(this::reportExisting, this::reportNotFirst);
+	}
+
+	private void reportNotFirst() {
+		logger.warn(
+				"Admin '{}' does not exist but other admins do: not created, since admin.password only "
+						+ "creates the first admin (one deleted stays deleted); unset it (ADMIN_PASSWORD)",
+				this.admin.username());
 	}
 
 	private void create() {
