@@ -1,7 +1,5 @@
 package dev.tokenservice.config;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,8 +16,9 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.core.env.Environment;
 
 /**
- * Binds every settings record and creates the data directory (owner-only) before any bean
- * is created, so a bad value stops the start before the database writes a single file.
+ * Binds every settings record and prepares the data directory ({@link DataDirectory})
+ * before any bean is created, so a bad value stops the start before the database writes a
+ * single file.
  */
 class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 
@@ -43,7 +42,15 @@ class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
 		requireNamedConfigFile();
 		this.settings.forEach(this::bind);
-		createPrivately(bind(DataProperties.class).dir());
+		DataDirectory.prepare(bind(DataProperties.class).dir(), writesData());
+	}
+
+	/**
+	 * On PostgreSQL with a configured secret nothing is written to the data directory, so
+	 * a read-only one (a read-only root file system) will do.
+	 */
+	private boolean writesData() {
+		return !bind(DatabaseProperties.class).isPostgres() || !bind(JwtProperties.class).hasSecret();
 	}
 
 	/**
@@ -92,17 +99,6 @@ class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 			throw new UnsetVariableException(unset.group(1));
 		}
 		return resolved;
-	}
-
-	private static void createPrivately(Path dir) {
-		try {
-			if (!Files.isDirectory(dir)) {
-				Files.createDirectories(dir, PrivateFiles.ownerOnly(true));
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create the data directory " + dir.toAbsolutePath(), ex);
-		}
 	}
 
 	private static final class UnsetVariableException extends RuntimeException {
