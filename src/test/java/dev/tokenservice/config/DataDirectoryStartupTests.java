@@ -1,13 +1,18 @@
 package dev.tokenservice.config;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import dev.tokenservice.TokenServiceApplication;
+import dev.tokenservice.support.Api;
+import dev.tokenservice.support.TestUsers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
- * A data directory the service cannot use (not writable by its user, not creatable, a
- * file) stops start-up with one line naming data.dir, before H2 opens anything and
- * without a stack trace.
+ * A data directory the service cannot use stops start-up with one line naming data.dir
+ * and no stack trace: one not writable by its user, not creatable or a file before H2
+ * opens anything, one in use by a running instance when H2 finds its file locked.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class DataDirectoryStartupTests {
@@ -102,6 +107,46 @@ class DataDirectoryStartupTests {
 		assertThatThrownBy(() -> start(data).close()).isInstanceOf(InvalidConfigurationException.class);
 		assertOneLineBeforeTheDatabase(output.getAll(), "data.dir " + data + " cannot be created by this user (uid "
 				+ uid() + "): " + data + ": no such file or directory");
+	}
+
+	/**
+	 * H2 lets one process at a time open its file, and a second instance would otherwise
+	 * get H2's advice to use its server mode. The second runs in a JVM of its own, as it
+	 * would in production: H2 shares an open database within one JVM.
+	 */
+	@Test
+	void startWhenAnotherInstanceRunsOnTheDataDirThenStopsWithOneLineAndTheOtherKeepsServing()
+			throws IOException, InterruptedException {
+		Path data = this.dir.resolve("data");
+		try (ConfigurableApplicationContext first = start(data)) {
+			Path console = this.dir.resolve("second.log");
+			Process second = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+					"-cp", System.getProperty("java.class.path"), TokenServiceApplication.class.getName(),
+					"--server.port=0", "--config.file=" + this.config, "--data.dir=" + data)
+				.redirectErrorStream(true)
+				.redirectOutput(console.toFile())
+				.start();
+			try {
+				assertThat(second.waitFor(3, TimeUnit.MINUTES)).as("second instance stopped").isTrue();
+			}
+			finally {
+				second.destroyForcibly();
+			}
+			assertThat(second.exitValue()).isNotZero();
+			String printed = Files.readString(console, StandardCharsets.UTF_8);
+			assertThat(analysisLines(printed)).containsExactly(ANALYSIS_PREFIX + "data.dir " + data
+					+ " is in use by another running instance of the service: stop it, or give this one another "
+					+ "data.dir (several instances need PostgreSQL: database.url)");
+			assertThat(printed).doesNotContain("\tat ").doesNotContain("Started TokenServiceApplication");
+			Api api = new Api(first.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
+			assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
+			String username = TestUsers.uniqueName("first");
+			assertThat(api
+				.postJson("/register-user",
+						Map.of("username", username, "password", TestUsers.PASSWORD, "email",
+								TestUsers.emailOf(username)))
+				.status()).isEqualTo(201);
+		}
 	}
 
 	/**
