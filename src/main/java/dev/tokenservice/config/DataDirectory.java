@@ -3,12 +3,9 @@ package dev.tokenservice.config;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-
-import com.sun.security.auth.module.UnixSystem;
 
 /**
  * The data directory, created (owner-only) and tried for writing before H2 opens anything
@@ -80,14 +77,17 @@ final class DataDirectory {
 	}
 
 	/**
-	 * The user the service runs as, by uid where there is one: in a container the user's
-	 * name means nothing on the host that owns the mounted directory.
+	 * The user the service runs as, by uid where there is one (Linux: the owner of
+	 * /proc/self): in a container the user's name means nothing on the host that owns the
+	 * mounted directory.
 	 */
 	private static String user() {
-		if (FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
-			return "uid " + new UnixSystem().getUid();
+		try {
+			return "uid " + Files.getAttribute(Path.of("/proc/self"), "unix:uid");
 		}
-		return System.getProperty("user.name");
+		catch (IOException | UnsupportedOperationException | IllegalArgumentException ex) {
+			return System.getProperty("user.name");
+		}
 	}
 
 }
