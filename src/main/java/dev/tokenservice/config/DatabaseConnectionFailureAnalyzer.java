@@ -1,5 +1,6 @@
 package dev.tokenservice.config;
 
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 
 import org.jspecify.annotations.Nullable;
@@ -21,12 +22,33 @@ class DatabaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<SQLExcep
 		if (connection == null) {
 			return null;
 		}
+		if (timedOut(rootFailure)) {
+			return new FailureAnalysis(
+					"The database did not answer a statement within database.connection_timeout (SQLSTATE "
+							+ connection.getSQLState() + ")",
+					"Look for a session holding a lock on the service's tables (pg_locks), or raise "
+							+ "database.connection_timeout (DATABASE_CONNECTIONTIMEOUT), then start again.",
+					connection);
+		}
 		return new FailureAnalysis(
 				"Cannot connect to the database: " + connection.getMessage() + " (SQLSTATE " + connection.getSQLState()
 						+ ")",
 				"Check database.url, database.username and database.password (DATABASE_URL, DATABASE_USERNAME, "
 						+ "DATABASE_PASSWORD) and that the database server is running, then start again.",
 				connection);
+	}
+
+	/**
+	 * The connection was made but a statement's answer took longer than the driver's
+	 * socket timeout: a lock held elsewhere, not an address or a password.
+	 */
+	private static boolean timedOut(Throwable failure) {
+		for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+			if (cause instanceof SocketTimeoutException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -1,6 +1,9 @@
 package dev.tokenservice.web;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -121,6 +124,29 @@ class PostgresConnectionTests {
 		finally {
 			this.database.executeInDatabase("DROP OWNED BY " + role, "DROP ROLE " + role);
 		}
+	}
+
+	/**
+	 * A statement held up by a lock ends at the driver's socket timeout: the database was
+	 * reached, so the address and password are not the thing to check.
+	 */
+	@Test
+	void startWhenTableLockedLongerThanTimeoutThenFailsNamingTheTimeout(CapturedOutput output) throws SQLException {
+		try (Connection locker = DriverManager.getConnection(this.database.url(), this.database.username(), "")) {
+			locker.setAutoCommit(false);
+			locker.createStatement().execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+			assertThatThrownBy(() -> SpringApplication
+				.run(TokenServiceApplication.class, "--server.port=0", "--data.dir=" + this.dir.resolve("locked"),
+						"--config.file=/dev/null", "--database.url=" + this.database.url(),
+						"--database.username=" + this.database.username(), "--database.connection_timeout=1s",
+						"--jwt.secret=postgres-connection-secret-long-enough-for-hs256")
+				.close()).isNotNull();
+			locker.rollback();
+		}
+		assertThat(output.getAll())
+			.contains(
+					"The database did not answer a statement within " + "database.connection_timeout (SQLSTATE 08006)")
+			.doesNotContain("Cannot connect to the database");
 	}
 
 	/**
