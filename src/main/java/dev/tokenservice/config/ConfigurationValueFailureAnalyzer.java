@@ -42,14 +42,14 @@ class ConfigurationValueFailureAnalyzer implements FailureAnalyzer, Ordered {
 
 	@Override
 	public @Nullable FailureAnalysis analyze(Throwable failure) {
-		if (cause(failure, InvalidConfigurationException.class) != null) {
+		if (FailureCauses.first(failure, InvalidConfigurationException.class) != null) {
 			return null;
 		}
-		BindException bind = cause(failure, BindException.class);
+		BindException bind = FailureCauses.first(failure, BindException.class);
 		if (bind != null) {
 			return new FailureAnalysis(PREFIX + describe(bind), ACTION, bind);
 		}
-		InvalidConfigurationPropertyValueException invalid = cause(failure,
+		InvalidConfigurationPropertyValueException invalid = FailureCauses.first(failure,
 				InvalidConfigurationPropertyValueException.class);
 		if (invalid != null) {
 			return new FailureAnalysis(PREFIX + invalid.getName() + " is not a valid value", ACTION, invalid);
@@ -66,7 +66,7 @@ class ConfigurationValueFailureAnalyzer implements FailureAnalyzer, Ordered {
 			return bind.getName() + where + " must be a list: one \"- \" entry each in config.yml, or "
 					+ environmentName(bind.getName()) + "_0_..., _1_... in the environment";
 		}
-		ConversionFailedException conversion = cause(bind, ConversionFailedException.class);
+		ConversionFailedException conversion = FailureCauses.first(bind, ConversionFailedException.class);
 		if (conversion == null) {
 			return bind.getName() + where + " cannot be read as " + bind.getTarget().getType();
 		}
@@ -111,15 +111,6 @@ class ConfigurationValueFailureAnalyzer implements FailureAnalyzer, Ordered {
 			return "must be a size such as 512KB or 2MB";
 		}
 		return "cannot be read as " + type.getSimpleName();
-	}
-
-	private static <T extends Throwable> @Nullable T cause(Throwable failure, Class<T> type) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (type.isInstance(cause)) {
-				return type.cast(cause);
-			}
-		}
-		return null;
 	}
 
 }

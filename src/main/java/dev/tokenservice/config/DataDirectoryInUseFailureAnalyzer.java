@@ -45,12 +45,8 @@ class DataDirectoryInUseFailureAnalyzer implements FailureAnalyzer {
 	}
 
 	private static boolean alreadyOpen(Throwable failure) {
-		for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
-				return true;
-			}
-		}
-		return false;
+		return FailureCauses.of(failure)
+			.anyMatch((cause) -> cause instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN);
 	}
 
 }

@@ -43,12 +43,7 @@ class DatabaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<SQLExcep
 	 * socket timeout: a lock held elsewhere, not an address or a password.
 	 */
 	private static boolean timedOut(Throwable failure) {
-		for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-			if (cause instanceof SocketTimeoutException) {
-				return true;
-			}
-		}
-		return false;
+		return FailureCauses.first(failure, SocketTimeoutException.class) != null;
 	}
 
 	/**
@@ -56,14 +51,12 @@ class DatabaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<SQLExcep
 	 * (connection), 28 (authorization) or 3D000 (no such database).
 	 */
 	private static @Nullable SQLException connectionFailure(Throwable failure) {
-		SQLException found = null;
-		for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql && sql.getSQLState() != null
-					&& sql.getSQLState().matches("08...|28...|3D000")) {
-				found = sql;
-			}
-		}
-		return found;
+		return FailureCauses.of(failure)
+			.filter((cause) -> cause instanceof SQLException sql && sql.getSQLState() != null
+					&& sql.getSQLState().matches("08...|28...|3D000"))
+			.map(SQLException.class::cast)
+			.reduce((outer, inner) -> inner)
+			.orElse(null);
 	}
 
 }
