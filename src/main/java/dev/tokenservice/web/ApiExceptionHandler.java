@@ -178,9 +178,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
 			CannotCreateTransactionException.class })
 	ResponseEntity<ErrorResponse> databaseUnavailable(RuntimeException ex) {
-		SQLException sql = FailureTrace.causeOf(ex, SQLException.class);
-		String state = (sql != null && sql.getSQLState() != null) ? " (SQLSTATE " + sql.getSQLState() + ")" : "";
-		logger.warn("Database unavailable: {}{}", ex.getClass().getSimpleName(), state);
+		logger.warn("Database unavailable: {}{}", ex.getClass().getSimpleName(), FailureTrace.sqlState(ex));
 		return serviceUnavailable();
 	}
 

@@ -1,5 +1,6 @@
 package dev.tokenservice.web;
 
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -32,6 +33,15 @@ final class FailureTrace {
 			}
 		}
 		return trace.toString();
+	}
+
+	/**
+	 * {@code " (SQLSTATE 08001)"} for the first {@link SQLException} in the cause chain,
+	 * or nothing if there is none or it has no SQLSTATE.
+	 */
+	static String sqlState(Throwable failure) {
+		SQLException sql = causeOf(failure, SQLException.class);
+		return (sql != null && sql.getSQLState() != null) ? " (SQLSTATE " + sql.getSQLState() + ")" : "";
 	}
 
 	/**
