@@ -17,9 +17,10 @@ import org.springframework.core.Ordered;
  * Keeps the framework loggers that quote request data at a level where they do not: at
  * DEBUG and TRACE (a few even at INFO or WARN) they print request paths (with tokens),
  * query strings, JSON parse errors (with the offending value) and bound SQL parameters or
- * entities (with password hashes). Runs right after Spring Boot applies
- * {@code logging.level.*}, so no configuration can turn them back on; other loggers stay
- * free to go to DEBUG.
+ * entities (with password hashes); and those that print the driver's message with a stack
+ * trace for each connection a database outage breaks (the connection pool's, Hibernate's
+ * session log). Runs right after Spring Boot applies {@code logging.level.*}, so no
+ * configuration can turn them back on; other loggers stay free to go to DEBUG.
  */
 class SensitiveLoggerLevels implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
 
@@ -54,7 +55,17 @@ class SensitiveLoggerLevels implements ApplicationListener<ApplicationEnvironmen
 			Map.entry("org.hibernate.orm.connections.pooling", LogLevel.WARN),
 			// The database's own message ("Key (username)=(admin) already exists"); the
 			// service logs each failure it handles without it.
-			Map.entry("org.hibernate.orm.jdbc.error", LogLevel.OFF));
+			Map.entry("org.hibernate.orm.jdbc.error", LogLevel.OFF),
+			// HHH90010102 at ERROR: a query that failed in a transaction already
+			// marked for rollback (a connection the server ended), with the driver's
+			// message and a stack trace.
+			Map.entry("org.hibernate.orm.session", LogLevel.OFF),
+			// The driver's message and a stack trace at WARN for every connection the
+			// server ended or that was found dead: thousands of lines while a database
+			// restarts. Each request that fails logs its own line, and readiness one
+			// line when the database goes away (DatabaseHealthIndicator).
+			Map.entry("com.zaxxer.hikari.pool.ProxyConnection", LogLevel.ERROR),
+			Map.entry("com.zaxxer.hikari.pool.PoolBase", LogLevel.ERROR));
 
 	/**
 	 * Parents before children, so a child configured more verbose than its clamped parent

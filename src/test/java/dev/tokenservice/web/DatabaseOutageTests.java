@@ -66,6 +66,9 @@ class DatabaseOutageTests {
 
 	private static final Duration RECOVERY_WITHIN = Duration.ofSeconds(30);
 
+	/** The service's default {@code database.pool_size}. */
+	private static final int DEFAULT_POOL_SIZE = 10;
+
 	private static final Pattern POSTGRES_URL = Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/(.*)");
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -134,6 +137,70 @@ class DatabaseOutageTests {
 	@Test
 	void outageWhenDatabaseBlackholedThen503AndRecoveryWithoutRestart() throws Exception {
 		outageThenRecovery(this.proxy::blackhole);
+	}
+
+	/**
+	 * A database that ends its sessions and then goes away must not flood the log: each
+	 * broken connection and each failed readiness probe logs at most one line, with no
+	 * stack trace and none of the driver's messages (which may quote values), while each
+	 * failed request keeps its own line and readiness says once that it went down and
+	 * once that it is back.
+	 */
+	@Test
+	void logWhenSessionsEndedThenDatabaseRefusedThenAtMostOneLinePerProbeAndNoTraces() throws Exception {
+		String username = TestUsers.registered(this.api, "quiet");
+		String token = this.api.tokenFor(username, TestUsers.PASSWORD);
+		int start = this.output.getAll().length();
+		int rounds = 5;
+		int requestsPerRound = 3;
+		for (int round = 0; round < rounds; round++) {
+			this.database.terminateConnections();
+			this.api.token(username, TestUsers.PASSWORD);
+			this.api.withToken("GET", "/me", token);
+			this.api.get("/actuator/health/readiness");
+		}
+		String churn = this.output.getAll().substring(start);
+		Reply readyBetween = awaitReady();
+
+		this.proxy.refuse();
+		int outageStart = this.output.getAll().length();
+		int probes = 5;
+		List<Integer> probeStatuses = new ArrayList<>();
+		for (int probe = 0; probe < probes; probe++) {
+			probeStatuses.add(send(get("/actuator/health/readiness")).status());
+		}
+		String probing = this.output.getAll().substring(outageStart);
+		List<Integer> requestStatuses = List.of(this.api.token(username, TestUsers.PASSWORD).status(),
+				this.api.withToken("GET", "/me", token).status());
+		this.proxy.restore();
+		Reply ready = awaitReady();
+		String outage = this.output.getAll().substring(outageStart);
+		String log = this.output.getAll().substring(start);
+
+		assertThat(readyBetween.status()).as("readiness after the sessions ended: %s", readyBetween).isEqualTo(200);
+		assertThat(probeStatuses).as("readiness during the outage").containsOnly(503);
+		assertThat(requestStatuses).as("requests during the outage").containsOnly(503);
+		assertThat(ready.status()).as("readiness after the outage: %s", ready).isEqualTo(200);
+		assertThat(log).as("the log from the first ended session to recovery")
+			.doesNotContain("\tat ")
+			.doesNotContain("Caused by")
+			// The driver's messages for an ended session, a refused connection and a
+			// closed one.
+			.doesNotContain("terminating connection due to administrator command")
+			.doesNotContain("Check that the hostname and port are correct")
+			.doesNotContain("This connection has been closed")
+			.doesNotContain("An I/O error occurred");
+		assertThat(churn.lines().count()).as("lines while sessions were ended:\n%s", churn)
+			.isLessThanOrEqualTo(rounds * (requestsPerRound + DEFAULT_POOL_SIZE));
+		assertThat(probing.lines().count()).as("lines during %s failed readiness probes:\n%s", probes, probing)
+			.isLessThanOrEqualTo(probes);
+		assertThat(outage.lines().filter((line) -> line.contains("Database unavailable: ")))
+			.as("lines of the failed requests:\n%s", outage)
+			.hasSameSizeAs(requestStatuses);
+		assertThat(outage.lines().filter((line) -> line.contains("Database unavailable for readiness: ")))
+			.as("lines saying readiness is down:\n%s", outage)
+			.hasSize(1);
+		assertThat(outage).contains("Database available again for readiness");
 	}
 
 	private void outageThenRecovery(Runnable cut) throws Exception {
