@@ -20,6 +20,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.convert.ConversionFailedException;
 import org.springframework.core.convert.TypeDescriptor;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -61,16 +62,16 @@ class ConfigurationValueFailureAnalyzer implements FailureAnalyzer, Ordered {
 		if (bind.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
 			return unused(unbound.getUnboundProperties());
 		}
-		String where = whereSet(bind.getProperty());
+		String key = named(bind.getName(), bind.getProperty());
 		if (bind.getTarget().getType().asCollection() != ResolvableType.NONE) {
-			return bind.getName() + where + " must be a list: one \"- \" entry each in config.yml, or "
-					+ environmentName(bind.getName()) + "_0_..., _1_... in the environment";
+			return key + " must be a list: one \"- \" entry each in config.yml, or " + environmentName(bind.getName())
+					+ "_0_..., _1_... in the environment";
 		}
 		ConversionFailedException conversion = FailureCauses.first(bind, ConversionFailedException.class);
 		if (conversion == null) {
-			return bind.getName() + where + " cannot be read as " + bind.getTarget().getType();
+			return key + " cannot be read as " + bind.getTarget().getType();
 		}
-		return bind.getName() + where + " " + expected(conversion.getTargetType());
+		return key + " " + expected(conversion.getTargetType());
 	}
 
 	private static String environmentName(ConfigurationPropertyName name) {
@@ -80,13 +81,27 @@ class ConfigurationValueFailureAnalyzer implements FailureAnalyzer, Ordered {
 	/** Spring Boot binds a list only from entries numbered 0, 1, 2 without a gap. */
 	private static String unused(Set<ConfigurationProperty> properties) {
 		return properties.stream()
-			.map((property) -> property.getName() + whereSet(property))
+			.map((property) -> named(property.getName(), property))
 			.collect(Collectors.joining(", "))
 				+ " cannot be used: the entries of a list are numbered from 0 without gaps";
 	}
 
-	private static String whereSet(@Nullable ConfigurationProperty property) {
-		return (property != null && property.getOrigin() != null) ? " (" + property.getOrigin() + ")" : "";
+	/**
+	 * The key as it was written (config.yml's {@code bcrypt_cost}, where Spring Boot says
+	 * {@code bcrypt-cost}) and where it was set.
+	 */
+	private static String named(ConfigurationPropertyName name, @Nullable ConfigurationProperty property) {
+		if (property == null) {
+			return name.toString();
+		}
+		String written = name.toString();
+		if (property.getSource().getUnderlyingSource() instanceof EnumerablePropertySource<?> source) {
+			written = Arrays.stream(source.getPropertyNames())
+				.filter((candidate) -> ConfigurationPropertyName.adapt(candidate, '.').equals(name))
+				.findFirst()
+				.orElse(written);
+		}
+		return (property.getOrigin() != null) ? written + " (" + property.getOrigin() + ")" : written;
 	}
 
 	private static String expected(TypeDescriptor target) {

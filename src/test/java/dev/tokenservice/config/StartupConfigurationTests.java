@@ -184,8 +184,8 @@ class StartupConfigurationTests {
 			assertThatThrownBy(
 					() -> start(config, "--logging.level.org.springframework.boot.diagnostics=debug").close())
 				.isInstanceOf(BindException.class);
-			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + key.replace('_', '-') + " (URL [file:"
-					+ config + "] - " + position + ") " + rule);
+			assertThat(analysisLines(output))
+				.containsExactly(ANALYSIS_PREFIX + key + " (URL [file:" + config + "] - " + position + ") " + rule);
 			assertThat(output.getAll()).doesNotContain(secret);
 		}
 
