@@ -31,8 +31,6 @@ import org.springframework.util.unit.DataSize;
  */
 class ConfigurationValueFailureAnalyzer implements FailureAnalyzer, Ordered {
 
-	private static final String PREFIX = "Invalid configuration: ";
-
 	private static final String ACTION = "Correct it in config.yml (or the environment variable it reads) and start again.";
 
 	@Override
@@ -48,12 +46,13 @@ class ConfigurationValueFailureAnalyzer implements FailureAnalyzer, Ordered {
 		}
 		BindException bind = FailureCauses.first(failure, BindException.class);
 		if (bind != null) {
-			return new FailureAnalysis(PREFIX + describe(bind), ACTION, bind);
+			return InvalidConfigurationFailureAnalyzer.report(describe(bind), ACTION, bind);
 		}
 		InvalidConfigurationPropertyValueException invalid = FailureCauses.first(failure,
 				InvalidConfigurationPropertyValueException.class);
 		if (invalid != null) {
-			return new FailureAnalysis(PREFIX + invalid.getName() + " is not a valid value", ACTION, invalid);
+			return InvalidConfigurationFailureAnalyzer.report(invalid.getName() + " is not a valid value", ACTION,
+					invalid);
 		}
 		return null;
 	}

@@ -1,6 +1,7 @@
 package dev.tokenservice.config;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -77,16 +78,20 @@ final class DataDirectory {
 	}
 
 	/**
-	 * The user the service runs as, by uid where there is one (Linux: the owner of
-	 * /proc/self): in a container the user's name means nothing on the host that owns the
-	 * mounted directory.
+	 * The user the service runs as, by uid where the system has one to show (Linux: the
+	 * owner of /proc/self): in a container the user's name means nothing on the host that
+	 * owns the mounted directory.
 	 */
 	private static String user() {
-		try {
-			return "uid " + Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-		}
-		catch (IOException | UnsupportedOperationException | IllegalArgumentException ex) {
+		Path self = Path.of("/proc/self");
+		if (!Files.isDirectory(self)) {
 			return System.getProperty("user.name");
+		}
+		try {
+			return "uid " + Files.getAttribute(self, "unix:uid");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read the owner of " + self, ex);
 		}
 	}
 

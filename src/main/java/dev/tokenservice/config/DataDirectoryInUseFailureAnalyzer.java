@@ -36,7 +36,7 @@ class DataDirectoryInUseFailureAnalyzer implements FailureAnalyzer {
 		if (!alreadyOpen(failure) || !this.environment.getProperty("database.url", "").contains(dir)) {
 			return null;
 		}
-		return new FailureAnalysis("Invalid configuration: data.dir " + Path.of(dir).toAbsolutePath().normalize()
+		return InvalidConfigurationFailureAnalyzer.report("data.dir " + Path.of(dir).toAbsolutePath().normalize()
 				+ " is in use by another running instance of the service: stop it, or give this one another data.dir "
 				+ "(several instances need PostgreSQL: database.url)",
 				"Stop the other instance, or start this one with another data.dir (DATA_DIR); instances that share "

@@ -11,7 +11,12 @@ class InvalidConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Invali
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidConfigurationException cause) {
-		return new FailureAnalysis("Invalid configuration: " + cause.getMessage(), cause.getAction(), cause);
+		return report(cause.getMessage(), cause.getAction(), cause);
+	}
+
+	/** The one line every configuration problem stops start-up with, and what to do. */
+	static FailureAnalysis report(String problem, String action, Throwable cause) {
+		return new FailureAnalysis("Invalid configuration: " + problem, action, cause);
 	}
 
 }
