@@ -7,13 +7,18 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The data directory, created (owner-only) and tried for writing before H2 opens anything
  * in it: H2's own failure there names its trace file, not {@code data.dir}, under some
- * 150 stack frames.
+ * 150 stack frames. Its files are tried too: H2 opens a database file it may not write
+ * read-only, and the service would then report ready and fail every write.
  */
 final class DataDirectory {
+
+	private static final Path PROC_SELF = Path.of("/proc/self");
 
 	private DataDirectory() {
 	}
@@ -37,6 +42,7 @@ final class DataDirectory {
 		}
 		if (written) {
 			requireWritable(absolute);
+			requireUsableFiles(absolute);
 		}
 	}
 
@@ -51,6 +57,36 @@ final class DataDirectory {
 		catch (IOException ex) {
 			throw refused(dir, "is not writable", reason(ex));
 		}
+	}
+
+	/**
+	 * Every file must be readable (the generated secret, H2's files) and H2's files
+	 * ({@code *.db}) writable as well: left behind by a start as another user (often
+	 * root), they are not.
+	 */
+	private static void requireUsableFiles(Path dir) {
+		List<String> unusable;
+		try (Stream<Path> files = Files.list(dir)) {
+			unusable = files.filter(Files::isRegularFile)
+				.filter((file) -> !Files.isReadable(file) || (isDatabaseFile(file) && !Files.isWritable(file)))
+				.map((file) -> file.getFileName().toString())
+				.sorted()
+				.toList();
+		}
+		catch (IOException ex) {
+			throw refused(dir, "cannot be listed", reason(ex));
+		}
+		if (!unusable.isEmpty()) {
+			throw new InvalidConfigurationException("data.dir",
+					dir.normalize() + " holds files this user (" + user() + ") may not read or write: "
+							+ String.join(", ", unusable),
+					"As root, give them to that user (chown -R " + userId() + " " + dir.normalize()
+							+ "), and start again.");
+		}
+	}
+
+	private static boolean isDatabaseFile(Path file) {
+		return file.getFileName().toString().endsWith(".db");
 	}
 
 	private static InvalidConfigurationException refused(Path dir, String problem, String reason) {
@@ -77,21 +113,26 @@ final class DataDirectory {
 				: failure.toString();
 	}
 
-	/**
-	 * The user the service runs as, by uid where the system has one to show (Linux: the
-	 * owner of /proc/self): in a container the user's name means nothing on the host that
-	 * owns the mounted directory.
-	 */
+	/** The user the service runs as, as {@link #userId()} names it. */
 	private static String user() {
-		Path self = Path.of("/proc/self");
-		if (!Files.isDirectory(self)) {
+		String id = userId();
+		return Files.isDirectory(PROC_SELF) ? "uid " + id : id;
+	}
+
+	/**
+	 * The uid where the system has one to show (Linux: the owner of /proc/self), else the
+	 * user's name: in a container the name means nothing on the host that owns the
+	 * mounted directory.
+	 */
+	private static String userId() {
+		if (!Files.isDirectory(PROC_SELF)) {
 			return System.getProperty("user.name");
 		}
 		try {
-			return "uid " + Files.getAttribute(self, "unix:uid");
+			return String.valueOf(Files.getAttribute(PROC_SELF, "unix:uid"));
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read the owner of " + self, ex);
+			throw new UncheckedIOException("Cannot read the owner of " + PROC_SELF, ex);
 		}
 	}
 

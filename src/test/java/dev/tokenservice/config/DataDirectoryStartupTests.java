@@ -52,9 +52,10 @@ class DataDirectoryStartupTests {
 
 	@AfterEach
 	void unlock() throws IOException, InterruptedException {
-		for (Path directory : this.locked) {
-			chattr("-i", directory);
-			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+		for (Path path : this.locked) {
+			chattr("-i", path);
+			Files.setPosixFilePermissions(path,
+					PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwx------" : "rw-------"));
 		}
 	}
 
@@ -81,6 +82,23 @@ class DataDirectoryStartupTests {
 			.close()).isNotNull();
 		assertThat(output.getAll()).contains("Cannot connect to the database: Connection to 127.0.0.1:1 refused.")
 			.doesNotContain(ANALYSIS_PREFIX);
+	}
+
+	/**
+	 * Files left by a start as another user (root, say): H2 would open its file
+	 * read-only, report ready, and answer every registration with a 500.
+	 */
+	@Test
+	void startWhenDatabaseFileNotWritableThenFailsWithOneLineNamingIt(CapturedOutput output)
+			throws IOException, InterruptedException {
+		Path data = this.dir.resolve("data");
+		start(data).close();
+		Path database = unwritableFile(data.resolve("tokenservice.mv.db"));
+		assertThatThrownBy(() -> start(data).close()).isInstanceOf(InvalidConfigurationException.class);
+		assertThat(analysisLines(output.getAll())).singleElement()
+			.isEqualTo(ANALYSIS_PREFIX + "data.dir " + data + " holds files this user (uid " + uid()
+					+ ") may not read or write: " + database.getFileName());
+		assertThat(output.getAll()).doesNotContain("\tat ");
 	}
 
 	@Test
@@ -187,6 +205,18 @@ class DataDirectoryStartupTests {
 		assumeFalse(canWriteIn(directory),
 				"needs a user other than root, or chattr +i (CAP_LINUX_IMMUTABLE and a file system that has it)");
 		return directory;
+	}
+
+	/** A file this process cannot write: by its mode, and for root immutable as well. */
+	private Path unwritableFile(Path file) throws IOException, InterruptedException {
+		this.locked.add(file);
+		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+		if (Files.isWritable(file)) {
+			chattr("+i", file);
+		}
+		assumeFalse(Files.isWritable(file),
+				"needs a user other than root, or chattr +i (CAP_LINUX_IMMUTABLE and a file system that has it)");
+		return file;
 	}
 
 	private static boolean canWriteIn(Path directory) {
