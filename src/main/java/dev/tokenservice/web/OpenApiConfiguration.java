@@ -109,9 +109,7 @@ class OpenApiConfiguration {
 							.scheme("basic")
 							.description("An introspection client's id and secret (introspection.clients)"))
 				.addSchemas(OAUTH2_TOKEN_ERROR, oauth2TokenError())
-				.addSchemas(TOKEN_ENDPOINT_ERROR,
-						new Schema<>().description("ErrorResponse for JSON requests, OAuth2TokenError for the form")
-							.oneOf(List.of(reference(ERROR_RESPONSE), reference(OAUTH2_TOKEN_ERROR)))));
+				.addSchemas(TOKEN_ENDPOINT_ERROR, tokenEndpointError()));
 	}
 
 	/**
@@ -137,9 +135,11 @@ class OpenApiConfiguration {
 	@Bean
 	OpenApiCustomizer jsonBodiesAndErrors(SpringDocConfigProperties springDoc) {
 		return (openApi) -> {
-			Map<String, Schema> schemas = openApi.getComponents().getSchemas();
-			if (!schemas.containsKey(ERROR_RESPONSE)) {
-				schemas.putAll(ModelConverters.getInstance(springDoc.isOpenapi31()).readAll(ErrorResponse.class));
+			Components components = openApi.getComponents();
+			if (!components.getSchemas().containsKey(ERROR_RESPONSE)) {
+				ModelConverters.getInstance(springDoc.isOpenapi31())
+					.readAll(ErrorResponse.class)
+					.forEach(components::addSchemas);
 			}
 			openApi.getPaths()
 				.values()
@@ -171,13 +171,23 @@ class OpenApiConfiguration {
 		return ref != null && ERROR_SCHEMAS.contains(ref.substring(ref.lastIndexOf('/') + 1));
 	}
 
+	// Built by setters: swagger-core's fluent methods return the raw Schema type.
 	private static Schema<?> oauth2TokenError() {
-		return new ObjectSchema().description("An OAuth 2.0 error (RFC 6749 §5.2) with this service's message")
-			.addProperty("error",
-					new StringSchema()._enum(List.of("invalid_request", "unsupported_grant_type", "invalid_grant")))
-			.addProperty("error_description", new StringSchema())
-			.addProperty("message", new StringSchema())
-			.required(List.of("error", "error_description", "message"));
+		ObjectSchema error = new ObjectSchema();
+		error.setDescription("An OAuth 2.0 error (RFC 6749 §5.2) with this service's message");
+		error.addProperty("error",
+				new StringSchema()._enum(List.of("invalid_request", "unsupported_grant_type", "invalid_grant")));
+		error.addProperty("error_description", new StringSchema());
+		error.addProperty("message", new StringSchema());
+		error.setRequired(List.of("error", "error_description", "message"));
+		return error;
+	}
+
+	private static Schema<?> tokenEndpointError() {
+		Schema<Object> error = new Schema<>();
+		error.setDescription("ErrorResponse for JSON requests, OAuth2TokenError for the form");
+		error.setOneOf(List.of(reference(ERROR_RESPONSE), reference(OAUTH2_TOKEN_ERROR)));
+		return error;
 	}
 
 	private static Schema<?> reference(String name) {
