@@ -4,6 +4,7 @@ import java.util.stream.Stream;
 
 import dev.tokenservice.config.IntrospectionProperties;
 import dev.tokenservice.token.BearerToken;
+import dev.tokenservice.token.InvalidTokenException;
 import dev.tokenservice.token.TokenVerifier;
 import dev.tokenservice.web.ErrorResponse;
 import dev.tokenservice.web.ErrorResponseWriter;
@@ -47,6 +48,9 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
+
+	/** The tutorial's {@code GET /token_status/{token}}, up to the token. */
+	private static final String TOKEN_STATUS_OF_PATH = "/token_status/";
 
 	private static final String ADMIN = "ADMIN";
 
@@ -168,12 +172,20 @@ class SecurityConfiguration {
 
 	/**
 	 * Requests the firewall refuses (encoded slashes, path traversal, ...) get a JSON
-	 * 400.
+	 * 400, except a token status in the path: there the path holds nothing but the token,
+	 * so the token is malformed (a trailing newline, {@code %0A}, is a common slip), and
+	 * API.md makes every malformed token the same 401 as the controller's.
 	 */
 	@Bean
-	RequestRejectedHandler jsonRequestRejectedHandler(ErrorResponseWriter errors) {
-		return (request, response, ex) -> errors.write(response, HttpStatus.BAD_REQUEST,
-				ErrorResponse.of(HttpStatus.BAD_REQUEST.getReasonPhrase()));
+	RequestRejectedHandler jsonRequestRejectedHandler(ErrorResponseWriter errors,
+			@Qualifier("handlerExceptionResolver") HandlerExceptionResolver exceptionResolver) {
+		return (request, response, ex) -> {
+			if (request.getRequestURI().startsWith(TOKEN_STATUS_OF_PATH)) {
+				exceptionResolver.resolveException(request, response, null, new InvalidTokenException());
+				return;
+			}
+			errors.write(response, HttpStatus.BAD_REQUEST, ErrorResponse.of(HttpStatus.BAD_REQUEST.getReasonPhrase()));
+		};
 	}
 
 }

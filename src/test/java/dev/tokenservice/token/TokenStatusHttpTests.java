@@ -168,6 +168,16 @@ class TokenStatusHttpTests extends HttpTestSupport {
 			assertInvalid(api.tokenStatus(token + suffix));
 		}
 
+		/**
+		 * A token read with its line end, or cut at a semicolon: Spring Security's
+		 * firewall refuses these paths before the controller, with the same 401.
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "%0A", "%0D%0A", "%0D", ";", ";x=1", "%3B", "%25" })
+		void statusWhenCharacterTheFirewallRefusesAppendedThen401(String suffix) {
+			assertInvalid(api.tokenStatus(token + suffix));
+		}
+
 		@Test
 		void statusWhenPaddedSegmentsThen401() {
 			String[] parts = token.split("\\.");
