@@ -4,7 +4,6 @@ import java.util.stream.Stream;
 
 import dev.tokenservice.config.IntrospectionProperties;
 import dev.tokenservice.token.BearerToken;
-import dev.tokenservice.token.InvalidTokenException;
 import dev.tokenservice.token.TokenVerifier;
 import dev.tokenservice.web.ErrorResponse;
 import dev.tokenservice.web.ErrorResponseWriter;
@@ -17,6 +16,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
 import org.springframework.security.authorization.AuthorizationDecision;
@@ -177,11 +177,13 @@ class SecurityConfiguration {
 	 * API.md makes every malformed token the same 401 as the controller's.
 	 */
 	@Bean
-	RequestRejectedHandler jsonRequestRejectedHandler(ErrorResponseWriter errors,
-			@Qualifier("handlerExceptionResolver") HandlerExceptionResolver exceptionResolver) {
+	RequestRejectedHandler jsonRequestRejectedHandler(ErrorResponseWriter errors) {
+		JsonAuthenticationEntryPoint entryPoint = new JsonAuthenticationEntryPoint(errors);
 		return (request, response, ex) -> {
 			if (request.getRequestURI().startsWith(TOKEN_STATUS_OF_PATH)) {
-				exceptionResolver.resolveException(request, response, null, new InvalidTokenException());
+				JsonAuthenticationEntryPoint.rememberFailure(request,
+						JsonAuthenticationEntryPoint.Failure.INVALID_TOKEN);
+				entryPoint.commence(request, response, new BadCredentialsException("Malformed token"));
 				return;
 			}
 			errors.write(response, HttpStatus.BAD_REQUEST, ErrorResponse.of(HttpStatus.BAD_REQUEST.getReasonPhrase()));
