@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Null;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
@@ -64,7 +65,8 @@ class MyAccountController {
 	@ApiResponse(responseCode = "400", description = "A non-numeric user_id")
 	@ApiResponse(responseCode = "403", description = "`user_id` of another user, and the caller is not an admin")
 	@ApiResponse(responseCode = "404", description = "No user with that `user_id`")
-	@PostMapping("/logout-all")
+	// A JSON body goes to the method below, which checks that it names nobody.
+	@PostMapping(path = "/logout-all", consumes = "!" + MediaType.APPLICATION_JSON_VALUE)
 	AccountMessage logOutEverywhere(
 			// An empty user_id (an unset shell variable) is a 400 (see
 			// DecimalNumberBinding), not "none given", which would log out the
@@ -79,6 +81,21 @@ class MyAccountController {
 			AuditLog.adminAction("log_out_user_everywhere", caller.userId(), target);
 		}
 		return AccountMessage.of("Logged out everywhere", target);
+	}
+
+	/**
+	 * The same with a JSON body, which names nobody: {@code {"user_id": N}} there, rather
+	 * than in the query, would log out the caller instead of that user.
+	 */
+	@Operation(hidden = true)
+	@PostMapping(path = "/logout-all", consumes = MediaType.APPLICATION_JSON_VALUE)
+	AccountMessage logOutEverywhereWithJsonBody(@RequestParam(name = "user_id", required = false) @Nullable Long userId,
+			@Valid @RequestBody(required = false) @Nullable NoOneNamed body,
+			@AuthenticationPrincipal TokenHolder caller) {
+		return logOutEverywhere(userId, caller);
+	}
+
+	record NoOneNamed(@Null(message = "goes in the query string: POST /logout-all?user_id=N") @Nullable Long userId) {
 	}
 
 }

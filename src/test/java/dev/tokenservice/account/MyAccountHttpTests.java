@@ -358,6 +358,48 @@ class MyAccountHttpTests extends HttpTestSupport {
 			assertAdminLogoutAllRefusedAsNotAWholeNumber(spelling.of(userId));
 		}
 
+		/**
+		 * API.md takes the user from the query; in a JSON body it would otherwise be
+		 * ignored, and the admin logged out instead of that user.
+		 */
+		@Test
+		void logoutAllWhenAdminNamesUserInJsonBodyThen400NamingItAndNobodyLoggedOut() {
+			String admin = adminToken();
+
+			Reply reply = api.postJson("/logout-all", "{\"user_id\":" + userId + "}", admin);
+
+			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+			assertThat(reply.json().at("/errors/user_id").asString())
+				.isEqualTo("goes in the query string: POST /logout-all?user_id=N");
+			assertThat(api.tokenStatus(admin).status()).isEqualTo(200);
+			assertThat(api.tokenStatus(token).status()).isEqualTo(200);
+		}
+
+		/** Clients that always send JSON: an empty body or object names nobody. */
+		@ParameterizedTest
+		@ValueSource(strings = { "", "{}" })
+		void logoutAllWhenJsonBodyNamesNobodyThenCallerLoggedOut(String body) {
+			Reply reply = api.postJson("/logout-all", body, token);
+
+			assertLoggedOut(reply, userId);
+			assertThat(api.tokenStatus(token).status()).isEqualTo(401);
+		}
+
+		/**
+		 * As {@code curl -d user_id=N} sends it: the servlet reads form fields as
+		 * parameters.
+		 */
+		@Test
+		void logoutAllWhenAdminNamesUserInFormBodyThen200AndThatUserLoggedOut() {
+			String admin = adminToken();
+
+			Reply reply = api.postForm("/logout-all", "user_id=" + userId, "Bearer " + admin);
+
+			assertLoggedOut(reply, userId);
+			assertThat(api.tokenStatus(token).status()).isEqualTo(401);
+			assertThat(api.tokenStatus(admin).status()).isEqualTo(200);
+		}
+
 		@Test
 		void logoutAllWhenNoTokenThen401() {
 			Reply reply = api.authorized("POST", "/logout-all", null, null, null);
