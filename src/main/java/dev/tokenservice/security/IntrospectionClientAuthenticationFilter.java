@@ -28,9 +28,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * either method of RFC 6749 §2.3.1: HTTP Basic, with the id and secret form-encoded (as
  * OAuth libraries send them) or raw (as {@code curl -u} sends them), or {@code client_id}
  * and {@code client_secret} in the form body (openid-client's default). A request using
- * both methods, or a secret in the URL, authenticates no one. Secrets are compared as
- * SHA-256 digests in constant time, and an unknown client id costs the same comparisons
- * as a wrong secret.
+ * both methods, or naming a client or secret in the URL, authenticates no one. Secrets
+ * are compared as SHA-256 digests in constant time, and an unknown client id costs the
+ * same comparisons as a wrong secret.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1">RFC 6749 §2.3.1</a>
  */
@@ -40,7 +40,11 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 
 	private static final String PREFIX = "basic ";
 
+	private static final String ID_PARAMETER = "client_id";
+
 	private static final String SECRET_PARAMETER = "client_secret";
+
+	private static final List<String> CREDENTIAL_PARAMETERS = List.of(ID_PARAMETER, SECRET_PARAMETER);
 
 	private final Map<String, byte[]> secretDigests;
 
@@ -61,8 +65,10 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 				&& authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length()))
 						? authorization.substring(PREFIX.length()).trim() : null;
 		boolean asParameter = !given(request, SECRET_PARAMETER).isEmpty();
-		if (basicCredentials != null || asParameter) {
-			String clientId = clientOf(request, basicCredentials, asParameter);
+		// RFC 6749 §2.3.1: they "MUST NOT be included in the request URI".
+		boolean inUrl = OAuth2Parameters.namesInQuery(request).stream().anyMatch(CREDENTIAL_PARAMETERS::contains);
+		if (basicCredentials != null || asParameter || inUrl) {
+			String clientId = inUrl ? null : clientOf(request, basicCredentials, asParameter);
 			if (clientId != null) {
 				SecurityContextHolder.getContext()
 					.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(clientId, null,
@@ -90,12 +96,11 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 		return asParameter ? null : basicClient(basicCredentials);
 	}
 
-	/** The id and secret of the form body, each given once and never in the URL. */
+	/** The id and secret of the form body, each given once. */
 	private @Nullable String bodyClient(HttpServletRequest request) {
-		List<String> ids = given(request, "client_id");
+		List<String> ids = given(request, ID_PARAMETER);
 		List<String> secrets = given(request, SECRET_PARAMETER);
-		if (ids.size() != 1 || secrets.size() != 1
-				|| OAuth2Parameters.namesInQuery(request).contains(SECRET_PARAMETER)) {
+		if (ids.size() != 1 || secrets.size() != 1) {
 			return null;
 		}
 		return matchingClient(ids.get(0), secrets.get(0));

@@ -221,6 +221,16 @@ class IntrospectionHttpTests extends HttpTestSupport {
 			assertInvalidClient(api.postForm("/introspect" + query, Api.form(Map.of("token", token)), null));
 		}
 
+		/** The id is a credential parameter too, with the secret in the body or Basic. */
+		@Test
+		void introspectWhenClientIdInUrlThen401InvalidClient() {
+			String query = "?client%5Fid=" + INTROSPECTION_CLIENT_ID;
+
+			assertInvalidClient(api.postForm("/introspect" + query,
+					Api.form(Map.of("token", token, "client_secret", INTROSPECTION_CLIENT_SECRET)), null));
+			assertInvalidClient(api.postForm("/introspect" + query, Api.form(Map.of("token", token)), CLIENT));
+		}
+
 		@Test
 		void introspectWhenClientIdInFormBodyTwiceThen401InvalidClient() {
 			String form = Api.form(Map.of("token", token, "client_id", INTROSPECTION_CLIENT_ID, "client_secret",
