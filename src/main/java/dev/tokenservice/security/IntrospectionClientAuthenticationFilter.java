@@ -65,6 +65,11 @@ class IntrospectionClientAuthenticationFilter extends OncePerRequestFilter {
 				&& authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length()))
 						? authorization.substring(PREFIX.length()).trim() : null;
 		boolean asParameter = !given(request, SECRET_PARAMETER).isEmpty();
+		if (response.isCommitted()) {
+			// The client stopped sending the body it announced, and the container closed
+			// the connection: no one is left to answer, and refusing would log an error.
+			return;
+		}
 		// RFC 6749 §2.3.1: they "MUST NOT be included in the request URI".
 		boolean inUrl = OAuth2Parameters.namesInQuery(request).stream().anyMatch(CREDENTIAL_PARAMETERS::contains);
 		if (basicCredentials != null || asParameter || inUrl) {

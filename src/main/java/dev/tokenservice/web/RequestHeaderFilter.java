@@ -24,6 +24,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <li>with 415, a {@code Content-Type} that names no concrete type (unparsable,
  * {@code application/*}) or a multipart one, which no endpoint takes and on which deeper
  * layers fail with a 5xx;</li>
+ * <li>with 415, a {@code Content-Encoding} other than {@code identity}: no endpoint
+ * decodes a compressed body, and reading it as it is would judge bytes the client did not
+ * mean (RFC 9110 §8.4, §15.5.16);</li>
  * <li>with 400, more than one {@code Authorization} or {@code Content-Type} header: each
  * field holds one value (RFC 9110 §11.6.2, §8.3), and a proxy in front that read the last
  * of several would authorize someone else, or check a body other than the one this
@@ -33,6 +36,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class RequestHeaderFilter extends OncePerRequestFilter {
+
+	private static final String IDENTITY = "identity";
 
 	private static final List<String> SINGLE_VALUED = List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE);
 
@@ -59,7 +64,25 @@ class RequestHeaderFilter extends OncePerRequestFilter {
 					ErrorResponse.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE.getReasonPhrase()));
 			return;
 		}
+		if (isContentEncoded(request)) {
+			response.setHeader(HttpHeaders.ACCEPT_ENCODING, IDENTITY);
+			this.errors.write(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+					ErrorResponse.of("Unsupported Content-Encoding: send the body uncompressed"));
+			return;
+		}
 		chain.doFilter(request, response);
+	}
+
+	private static boolean isContentEncoded(HttpServletRequest request) {
+		Enumeration<String> values = request.getHeaders(HttpHeaders.CONTENT_ENCODING);
+		while (values.hasMoreElements()) {
+			for (String coding : values.nextElement().split(",")) {
+				if (!coding.isBlank() && !IDENTITY.equalsIgnoreCase(coding.strip())) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	private static boolean hasSeveral(HttpServletRequest request, String header) {

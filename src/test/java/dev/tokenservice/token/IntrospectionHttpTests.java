@@ -34,11 +34,15 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -167,6 +171,23 @@ class IntrospectionHttpTests extends HttpTestSupport {
 				.hasSize(2)
 				.last()
 				.satisfies((challenge) -> assertThat(challenge).startsWith("Basic realm="));
+		}
+
+		/**
+		 * A client that announces a longer body than it sends and stops: the container
+		 * closes the connection without an answer, and nothing is logged as an error.
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "", "Authorization: Basic d3Jvbmc6d3Jvbmc=\r\n" })
+		@ExtendWith(OutputCaptureExtension.class)
+		void introspectWhenBodyCutShortThenConnectionClosedWithoutErrorLogged(String authorization,
+				CapturedOutput output) {
+			String response = api.raw("POST /introspect HTTP/1.1\r\nHost: localhost\r\n"
+					+ "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 2000\r\n" + authorization
+					+ "\r\ntoken=" + token);
+
+			assertThat(response).isEmpty();
+			assertThat(output).doesNotContain("ERROR").doesNotContain("Exception");
 		}
 
 		@Test

@@ -177,6 +177,26 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 			}
 		}
 
+		/** A compressed body is refused, naming the one coding the service reads. */
+		@ParameterizedTest
+		@ValueSource(strings = { "gzip", "deflate", "br", "identity, gzip", "identity\r\nContent-Encoding: gzip" })
+		void tokenWhenBodyContentEncodedThen415WithAcceptEncodingIdentity(String coding) {
+			String response = api.raw("POST /token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+					+ "Content-Encoding: " + coding + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+
+			assertRawJsonStatus(response, 415);
+			assertThat(response.toLowerCase()).contains("\r\naccept-encoding: identity\r\n");
+		}
+
+		@Test
+		void tokenWhenContentEncodingIdentityThenBodyRead() {
+			String response = api.raw("POST /token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+					+ "Content-Encoding: identity\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+
+			assertRawJsonStatus(response, 400);
+			assertThat(response).contains("\"username\"");
+		}
+
 		@Test
 		void tokenStatusWhenPostThen405Json() {
 			Reply reply = api.post("/token_status/abc", "application/json", "{}");
