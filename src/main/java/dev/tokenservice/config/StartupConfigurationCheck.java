@@ -8,12 +8,14 @@ import java.util.regex.Pattern;
 
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Binds every settings record and prepares the data directory ({@link DataDirectory})
@@ -21,6 +23,11 @@ import org.springframework.core.env.Environment;
  * single file.
  */
 class StartupConfigurationCheck implements BeanFactoryPostProcessor {
+
+	private static final String MANAGEMENT_PORT = "management.server.port";
+
+	/** What starts the actuator's own server, in a child context. */
+	private static final String SEPARATE_MANAGEMENT_SERVER = "org.springframework.boot.actuate.autoconfigure.web.server.ChildManagementContextInitializer";
 
 	/** The name in a placeholder: never the rest of the value, which may be a secret. */
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]*)");
@@ -41,6 +48,7 @@ class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 	@Override
 	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
 		requireNamedConfigFile();
+		requireActuatorPortServed(beanFactory);
 		this.settings.forEach(this::bind);
 		DataDirectory.prepare(bind(DataProperties.class).dir(), writesData());
 	}
@@ -67,6 +75,27 @@ class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 		if (!Files.exists(file)) {
 			throw new InvalidConfigurationException("config.file",
 					"names " + file + ", which does not exist (leave it unset to run on the built-in defaults)");
+		}
+	}
+
+	/**
+	 * The fast start's beans were chosen when the jar was built, the actuator's port
+	 * among them: a port of its own set only at run time would open nothing, and the
+	 * actuator would stay on the service's port, where the security rules, reading the
+	 * setting, would leave it open without a token.
+	 */
+	private void requireActuatorPortServed(ConfigurableListableBeanFactory beanFactory) {
+		if (ManagementPortType.get(this.environment) != ManagementPortType.DIFFERENT) {
+			return;
+		}
+		Class<?> separatePort = ClassUtils.resolveClassName(SEPARATE_MANAGEMENT_SERVER,
+				beanFactory.getBeanClassLoader());
+		if (beanFactory.getBeanNamesForType(separatePort, false, false).length == 0) {
+			throw new InvalidConfigurationException(MANAGEMENT_PORT,
+					"takes effect only in the plain start (java -jar), not in this fast start, whose actuator"
+							+ " shares the service's port as it did when the jar was built",
+					"Start the plain way (java -jar, without java.args), build the jar with the port"
+							+ " (README, \"Metrics\"), or leave " + MANAGEMENT_PORT + " unset.");
 		}
 	}
 

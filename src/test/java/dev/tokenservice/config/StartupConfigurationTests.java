@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringApplicationRunListener;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementContextAutoConfiguration;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -365,6 +366,23 @@ class StartupConfigurationTests {
 			assertWarnedOnce(output, "Unknown configuration key 'limits.failed_logins_per_user.capcity' in " + config);
 			assertThat(output.getAll()).doesNotContain("Unknown configuration key 'password.argon2.memory_kib'")
 				.doesNotContain("Unknown configuration key 'limits.failed_logins_per_user.period'");
+		}
+
+		/**
+		 * As in a fast start whose jar was built without an actuator port of its own: no
+		 * bean would start a server for it, so the setting stops the start instead of
+		 * leaving the actuator on the service's port.
+		 */
+		@Test
+		void startWhenActuatorPortSetButNothingWouldServeItThenStopsNamingManagementServerPort(CapturedOutput output) {
+			assertThatThrownBy(() -> SpringApplication
+				.run(TokenServiceApplication.class, "--server.port=0", "--management.server.port=0",
+						"--spring.autoconfigure.exclude=" + ManagementContextAutoConfiguration.class.getName(),
+						"--data.dir=" + StartupConfigurationTests.this.dir.resolve("data"), "--config.file=/dev/null")
+				.close()).isInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX
+					+ "management.server.port takes effect only in the plain start (java -jar), not in this fast start,"
+					+ " whose actuator shares the service's port as it did when the jar was built");
 		}
 
 		/** A file named on purpose that is not there is a mistake, as in Spring Boot. */
