@@ -74,7 +74,8 @@ class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 		Path file = Path.of(named).toAbsolutePath();
 		if (!Files.exists(file)) {
 			throw new InvalidConfigurationException("config.file",
-					"names " + file + ", which does not exist (leave it unset to run on the built-in defaults)");
+					"names " + file + ", which does not exist (leave it unset to run on the built-in defaults)",
+					"Correct CONFIG_FILE (or --config.file), or mount the file there, and start again.");
 		}
 	}
 

@@ -392,6 +392,7 @@ class StartupConfigurationTests {
 			assertThatThrownBy(() -> start(config).close()).isInstanceOf(InvalidConfigurationException.class);
 			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + "config.file names " + config
 					+ ", which does not exist (leave it unset to run on the built-in defaults)");
+			assertThat(output.getAll()).contains("Correct CONFIG_FILE (or --config.file), or mount the file there");
 			assertThat(StartupConfigurationTests.this.dir.resolve("data")).doesNotExist();
 		}
 
