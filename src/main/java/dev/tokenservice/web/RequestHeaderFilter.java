@@ -74,6 +74,10 @@ class RequestHeaderFilter extends OncePerRequestFilter {
 	}
 
 	private static boolean isContentEncoded(HttpServletRequest request) {
+		// Every request passes here, token checks included: no enumeration when absent.
+		if (request.getHeader(HttpHeaders.CONTENT_ENCODING) == null) {
+			return false;
+		}
 		Enumeration<String> values = request.getHeaders(HttpHeaders.CONTENT_ENCODING);
 		while (values.hasMoreElements()) {
 			for (String coding : values.nextElement().split(",")) {
