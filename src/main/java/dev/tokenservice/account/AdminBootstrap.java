@@ -32,6 +32,10 @@ class AdminBootstrap implements SmartInitializingSingleton, ApplicationRunner {
 		this.admin = admin;
 		this.accounts = accounts;
 		this.policy = policy;
+		if (admin.isConfigured()) {
+			// Its password is checked before the port opens: meanwhile the rest starts.
+			policy.prepareInBackground();
+		}
 	}
 
 	@Override

@@ -3,11 +3,12 @@ package dev.tokenservice.account;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import dev.tokenservice.config.PasswordProperties;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -43,8 +44,8 @@ class PasswordHasher {
 
 	private final PasswordEncoder configured;
 
-	/** Made beside the rest of the start-up rather than adding a hash's time to it. */
-	private final CompletableFuture<String> dummyHash;
+	/** Compared against for an unknown user. */
+	private final PreparedAfterStart<String> dummyHash;
 
 	PasswordHasher(PasswordProperties properties) {
 		this.bcrypt = new BCryptPasswordEncoder(properties.bcryptCost());
@@ -52,7 +53,12 @@ class PasswordHasher {
 		this.argon2 = new Argon2PasswordEncoder(SALT_BYTES, HASH_BYTES, cost.parallelism(), cost.memoryKib(),
 				cost.iterations());
 		this.configured = (properties.algorithm() == PasswordProperties.Algorithm.ARGON2ID) ? this.argon2 : this.bcrypt;
-		this.dummyHash = CompletableFuture.supplyAsync(() -> this.configured.encode(UUID.randomUUID().toString()));
+		this.dummyHash = new PreparedAfterStart<>(() -> this.configured.encode(UUID.randomUUID().toString()));
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void prepareDummyHash() {
+		this.dummyHash.prepareInBackground();
 	}
 
 	/**
@@ -75,7 +81,7 @@ class PasswordHasher {
 
 	private boolean compare(String password, @Nullable String storedHash) {
 		boolean hashable = fitsBcrypt(password);
-		String hash = (storedHash != null) ? storedHash : this.dummyHash.join();
+		String hash = (storedHash != null) ? storedHash : this.dummyHash.get();
 		boolean matched = encoderOf(hash).matches(hashable ? password : FILLER, hash);
 		return hashable && storedHash != null && matched;
 	}

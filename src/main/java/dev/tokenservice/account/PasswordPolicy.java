@@ -3,12 +3,13 @@ package dev.tokenservice.account;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 import dev.tokenservice.config.PasswordProperties;
 import me.gosimple.nbvcxz.Nbvcxz;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,16 +33,23 @@ class PasswordPolicy {
 
 	private final int minLength;
 
-	/**
-	 * Loading the dictionaries takes a quarter of a second of CPU: it runs beside the
-	 * rest of the start-up, so neither the start nor the first registration waits for all
-	 * of it.
-	 */
-	private final @Nullable CompletableFuture<Nbvcxz> estimator;
+	/** Loaded with the dictionaries, a quarter of a second of CPU. */
+	private final @Nullable PreparedAfterStart<Nbvcxz> estimator;
 
 	PasswordPolicy(PasswordProperties properties) {
 		this.minLength = properties.minLength();
-		this.estimator = properties.rejectCommon() ? CompletableFuture.supplyAsync(Nbvcxz::new) : null;
+		this.estimator = properties.rejectCommon() ? new PreparedAfterStart<>(Nbvcxz::new) : null;
+	}
+
+	/**
+	 * Loads the dictionaries in the background: once the service is ready, or sooner when
+	 * a password is to be checked during the start-up.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	void prepareInBackground() {
+		if (this.estimator != null) {
+			this.estimator.prepareInBackground();
+		}
 	}
 
 	/**
@@ -63,7 +71,7 @@ class PasswordPolicy {
 		if (!username.isEmpty() && password.toLowerCase(Locale.ROOT).contains(username.toLowerCase(Locale.ROOT))) {
 			return Optional.of("must not contain the username");
 		}
-		if (this.estimator != null && this.estimator.join().estimate(password).getEntropy() < MIN_ENTROPY_BITS) {
+		if (this.estimator != null && this.estimator.get().estimate(password).getEntropy() < MIN_ENTROPY_BITS) {
 			return Optional.of("is too common or too easy to guess: choose a longer or less predictable one, "
 					+ "such as a few unrelated words");
 		}

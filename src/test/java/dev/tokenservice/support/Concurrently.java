@@ -21,22 +21,22 @@ public final class Concurrently {
 	/**
 	 * All requests released at once from their own threads; the replies in request order.
 	 */
-	public static List<Reply> send(int count, IntFunction<Reply> request) throws Exception {
+	public static <T> List<T> send(int count, IntFunction<T> request) throws Exception {
 		ExecutorService threads = Executors.newFixedThreadPool(count);
 		try {
 			CountDownLatch start = new CountDownLatch(1);
-			List<Future<Reply>> replies = new ArrayList<>();
+			List<Future<T>> replies = new ArrayList<>();
 			for (int i = 0; i < count; i++) {
 				int index = i;
-				Callable<Reply> call = () -> {
+				Callable<T> call = () -> {
 					start.await();
 					return request.apply(index);
 				};
 				replies.add(threads.submit(call));
 			}
 			start.countDown();
-			List<Reply> result = new ArrayList<>();
-			for (Future<Reply> reply : replies) {
+			List<T> result = new ArrayList<>();
+			for (Future<T> reply : replies) {
 				result.add(reply.get(60, TimeUnit.SECONDS));
 			}
 			return result;
