@@ -49,8 +49,11 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+	/** {@code GET /token_status} with a Bearer header. */
+	private static final String TOKEN_STATUS = "/token_status";
+
 	/** The tutorial's {@code GET /token_status/{token}}, up to the token. */
-	private static final String TOKEN_STATUS_OF_PATH = "/token_status/";
+	private static final String TOKEN_STATUS_OF_PATH = TOKEN_STATUS + "/";
 
 	private static final String ADMIN = "ADMIN";
 
@@ -171,16 +174,20 @@ class SecurityConfiguration {
 	}
 
 	/**
-	 * Requests the firewall refuses (encoded slashes, path traversal, ...) get a JSON
-	 * 400, except a token status in the path: there the path holds nothing but the token,
-	 * so the token is malformed (a trailing newline, {@code %0A}, is a common slip), and
-	 * API.md makes every malformed token the same 401 as the controller's.
+	 * Requests the firewall refuses (encoded slashes, path traversal, a header with
+	 * control characters, ...) get a JSON 400, except a token status: there the path or
+	 * the Authorization header holds nothing but the token, so the token is malformed (a
+	 * trailing newline, {@code %0A}, is a common slip), and API.md makes every malformed
+	 * token the same 401 as the controller's. The firewall checks a header only when it
+	 * is read, which may be after these filters, so Spring MVC's exception handling
+	 * answers with this handler too.
 	 */
 	@Bean
 	RequestRejectedHandler jsonRequestRejectedHandler(ErrorResponseWriter errors) {
 		JsonAuthenticationEntryPoint entryPoint = new JsonAuthenticationEntryPoint(errors);
 		return (request, response, ex) -> {
-			if (request.getRequestURI().startsWith(TOKEN_STATUS_OF_PATH)) {
+			String path = request.getRequestURI();
+			if (path.equals(TOKEN_STATUS) || path.startsWith(TOKEN_STATUS_OF_PATH)) {
 				JsonAuthenticationEntryPoint.rememberFailure(request,
 						JsonAuthenticationEntryPoint.Failure.INVALID_TOKEN);
 				entryPoint.commence(request, response, new BadCredentialsException("Malformed token"));

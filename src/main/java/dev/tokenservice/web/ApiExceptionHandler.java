@@ -17,7 +17,9 @@ import dev.tokenservice.account.UsernameTakenException;
 import dev.tokenservice.token.InvalidTokenException;
 import dev.tokenservice.throttle.ThrottledException;
 import dev.tokenservice.token.OAuth2TokenException;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,6 +42,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.validation.FieldError;
@@ -78,6 +82,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	 * Retry-After come back then rather than at once.
 	 */
 	private static final String RETRY_AFTER_SECONDS = "5";
+
+	private final RequestRejectedHandler rejectedRequests;
+
+	ApiExceptionHandler(RequestRejectedHandler rejectedRequests) {
+		this.rejectedRequests = rejectedRequests;
+	}
 
 	@ExceptionHandler
 	ResponseEntity<ErrorResponse> usernameTaken(UsernameTakenException ex) {
@@ -229,6 +239,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			return contentTooLarge();
 		}
 		return ResponseEntity.badRequest().body(ErrorResponse.of("Malformed request parameters"));
+	}
+
+	/**
+	 * The firewall refused a header when Spring MVC read it ({@code Accept}, or the
+	 * Bearer token status's {@code Authorization}): the same answer as a refusal in the
+	 * security filters.
+	 */
+	@ExceptionHandler
+	void rejected(RequestRejectedException ex, HttpServletRequest request, HttpServletResponse response)
+			throws IOException, ServletException {
+		this.rejectedRequests.handle(request, response, ex);
 	}
 
 	@ExceptionHandler

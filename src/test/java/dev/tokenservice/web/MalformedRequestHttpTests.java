@@ -163,6 +163,40 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 		}
 
 		/**
+		 * A UTF-8 character sent as is (a snowman, E2 98 83): the firewall refuses its
+		 * bytes 0x80 to 0x9F, control characters in ISO-8859-1, when Spring MVC reads the
+		 * header after the security filters.
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "/actuator/health/liveness", "/v3/api-docs", "/nowhere" })
+		void getWhenAcceptHasControlCharactersThen400Json(String path) {
+			String response = api.raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: \u00e2\u0098\u0083"
+					+ "\r\nConnection: close\r\n\r\n");
+
+			assertRawJsonStatus(response, 400);
+			assertThat(response).contains("{\"message\":\"Bad Request\"}");
+		}
+
+		/**
+		 * The token status's answer is 200 for a good token and 401 for anything else,
+		 * and the Authorization header holds nothing but the token.
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "\u0085", "\u00e2\u0098\u0083" })
+		void tokenStatusWhenBearerTokenHasControlCharactersThen401Json(String characters) {
+			String token = api.tokenFor(TestUsers.registered(api, "control"), TestUsers.PASSWORD);
+
+			for (String header : List.of("Authorization: Bearer " + token + characters,
+					"Authorization: Bearer " + token + "\r\nAccept: " + characters)) {
+				String response = api.raw(
+						"GET /token_status HTTP/1.1\r\nHost: localhost\r\n" + header + "\r\nConnection: close\r\n\r\n");
+
+				assertRawJsonStatus(response, 401);
+				assertThat(response).contains("WWW-Authenticate: Bearer ", "{\"message\":\"Invalid token\"}");
+			}
+		}
+
+		/**
 		 * Even a request without a body or a length (as curl sends a GET), whose type the
 		 * body-size check reads.
 		 */
