@@ -110,11 +110,16 @@ class TokenController {
 
 	/**
 	 * In the OAuth style, a wrong password and a disabled account are both invalid_grant.
+	 * The description says which, as the JSON style's status does: only the right
+	 * password learns that the account is disabled.
 	 */
 	private static ResponseEntity<TokenResponse> asInvalidGrant(Throwable failure) {
 		Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
-		if (cause instanceof InvalidCredentialsException || cause instanceof AccountDisabledException) {
+		if (cause instanceof InvalidCredentialsException) {
 			throw new OAuth2TokenException("invalid_grant", "The username or password is not valid");
+		}
+		if (cause instanceof AccountDisabledException) {
+			throw new OAuth2TokenException("invalid_grant", cause.getMessage());
 		}
 		throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
 	}

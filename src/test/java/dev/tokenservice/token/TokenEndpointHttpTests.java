@@ -136,7 +136,10 @@ class TokenEndpointHttpTests extends HttpTestSupport {
 
 		@Test
 		void tokenWhenFormPasswordWrongThen400InvalidGrant() {
-			assertOAuthError(grant("password", username, "Wrong-Password-99"), "invalid_grant");
+			Reply reply = grant("password", username, "Wrong-Password-99");
+
+			assertOAuthError(reply, "invalid_grant");
+			assertThat(reply.text("error_description")).isEqualTo("The username or password is not valid");
 		}
 
 		@Test
@@ -148,7 +151,20 @@ class TokenEndpointHttpTests extends HttpTestSupport {
 		void tokenWhenFormUserDisabledThen400InvalidGrant() {
 			jdbc.update("update users set enabled = false where username = ?", username);
 
-			assertOAuthError(grant("password", username, TestUsers.PASSWORD), "invalid_grant");
+			Reply reply = grant("password", username, TestUsers.PASSWORD);
+
+			assertOAuthError(reply, "invalid_grant");
+			assertThat(reply.text("error_description")).isEqualTo("User is disabled");
+		}
+
+		@Test
+		void tokenWhenFormUserDisabledAndPasswordWrongThen400InvalidGrantWithoutSaying() {
+			jdbc.update("update users set enabled = false where username = ?", username);
+
+			Reply reply = grant("password", username, "Wrong-Password-99");
+
+			assertOAuthError(reply, "invalid_grant");
+			assertThat(reply.text("error_description")).isEqualTo("The username or password is not valid");
 		}
 
 		@Test
