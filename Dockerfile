@@ -55,7 +55,8 @@ RUN bash /tmp/fast-start.sh /tmp/app.jar /app/jar \
 # Read from the working directory (/app) at start-up; its ${PORT}, ${DATA_DIR} and ${JWT_SECRET}
 # placeholders take values from the container's environment.
 COPY config.yml /app/config.yml
-RUN mkdir /app/data && chown app:app /app/data
+# Owner only: the database holds the password hashes, and a new named volume takes these rights.
+RUN mkdir -m 700 /app/data && chown app:app /app/data
 VOLUME /app/data
 
 EXPOSE 8001
