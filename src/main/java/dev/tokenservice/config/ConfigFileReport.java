@@ -33,8 +33,8 @@ class ConfigFileReport {
 	private static final Logger logger = LoggerFactory.getLogger(ConfigFileReport.class);
 
 	/**
-	 * Sections owned by Spring Boot itself; their keys are checked by the framework, not
-	 * here.
+	 * Sections owned by Spring Boot itself, which ignores keys it does not know: with
+	 * hundreds of keys spread over its modules, they are not checked here either.
 	 */
 	private static final Set<String> FRAMEWORK_SECTIONS = Set.of("server", "spring", "logging", "management",
 			"springdoc", "debug", "trace", "info");

@@ -47,7 +47,8 @@ class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 
 	@Override
 	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
-		requireNamedConfigFile();
+		requireConfigFile();
+		requirePort();
 		requireActuatorPortServed(beanFactory);
 		this.settings.forEach(this::bind);
 		DataDirectory.prepare(bind(DataProperties.class).dir(), writesData());
@@ -64,18 +65,36 @@ class StartupConfigurationCheck implements BeanFactoryPostProcessor {
 	/**
 	 * ./config.yml may be absent; a file named on purpose (CONFIG_FILE, --config.file)
 	 * must be there, or a mistyped path or a missing Docker mount would start the service
-	 * on the built-in defaults.
+	 * on the built-in defaults. Neither may be a directory: Docker makes one where a bind
+	 * mount's host file is missing ({@code -v ./my-config.yml:/app/config.yml}), and
+	 * Spring Boot would skip it just as quietly.
 	 */
-	private void requireNamedConfigFile() {
+	private void requireConfigFile() {
 		String named = this.environment.getProperty("config.file");
-		if (named == null) {
-			return;
+		Path file = Path.of((named != null) ? named : "./config.yml").toAbsolutePath().normalize();
+		if (Files.isDirectory(file)) {
+			throw new InvalidConfigurationException("config.file",
+					"names " + file + ", which is a directory, not a file",
+					"Put the YAML file there (a Docker bind mount whose host file does not exist mounts an empty"
+							+ " directory instead), or correct CONFIG_FILE (or --config.file), and start again.");
 		}
-		Path file = Path.of(named).toAbsolutePath();
-		if (!Files.exists(file)) {
+		if (named != null && !Files.exists(file)) {
 			throw new InvalidConfigurationException("config.file",
 					"names " + file + ", which does not exist (leave it unset to run on the built-in defaults)",
 					"Correct CONFIG_FILE (or --config.file), or mount the file there, and start again.");
+		}
+	}
+
+	/**
+	 * An empty port ({@code PORT=} in a compose file) would bind as no port at all, and
+	 * Tomcat would quietly open its own default, 8080, where no client or health check
+	 * looks.
+	 */
+	private void requirePort() {
+		String port = this.environment.getProperty("server.port");
+		if (port != null && port.isBlank()) {
+			throw new InvalidConfigurationException("server.port", "is empty (PORT or SERVER_PORT set to nothing?)",
+					"Give a port number, or unset the variable to listen on 8001, and start again.");
 		}
 	}
 

@@ -1,13 +1,13 @@
 package dev.tokenservice.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.tokenservice.TokenServiceApplication;
@@ -255,6 +255,21 @@ class StartupConfigurationTests {
 			assertThat(output.getAll()).doesNotContain("Misplaced-Secret-8841");
 		}
 
+		/**
+		 * {@code PORT=} in a compose file: the repository's {@code ${PORT:8001}} resolves
+		 * to nothing, which Tomcat would take as its own default, 8080.
+		 */
+		@Test
+		void startWhenServerPortEmptyThenFailsNamingIt(CapturedOutput output) throws IOException {
+			Path config = writeConfig("server:\n  port: \"\"\n");
+			assertThatThrownBy(() -> SpringApplication
+				.run(TokenServiceApplication.class, "--data.dir=" + StartupConfigurationTests.this.dir.resolve("data"),
+						"--config.file=" + config)
+				.close()).isInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output))
+				.containsExactly(ANALYSIS_PREFIX + "server.port is empty (PORT or SERVER_PORT set to nothing?)");
+		}
+
 		@Test
 		void startWhenValueInvalidThenStopsBeforeWritingAnything() throws IOException {
 			Path config = writeConfig(yaml("password.bcrypt_cost", "3"));
@@ -426,19 +441,61 @@ class StartupConfigurationTests {
 		void startWhenDefaultConfigFileIsNotValidYamlThenConsoleShowsOneLineAndNoStackTrace()
 				throws IOException, InterruptedException {
 			Path config = writeConfig("admin:\n  password: Long: Operator-Passphrase\n");
-			ProcessBuilder java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-					"-cp", System.getProperty("java.class.path"), TokenServiceApplication.class.getName(),
-					"--server.port=0")
-				.directory(StartupConfigurationTests.this.dir.toFile())
-				.redirectErrorStream(true);
-			java.environment().remove("CONFIG_FILE");
-			Process process = java.start();
-			String console = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			assertThat(process.waitFor()).isNotZero();
+			String console = consoleOfFailedStartInTheDirectory();
 			assertThat(console.lines().map(String::strip).filter((line) -> line.contains(ANALYSIS_PREFIX)))
 				.containsExactly(ANALYSIS_PREFIX + config + " is not valid YAML: mapping values are not allowed here "
 						+ "(line 2, column 17)");
 			assertNoSnippetNorStackTrace(console, "Operator-Passphrase");
+		}
+
+		/**
+		 * What Docker mounts where a bind mount's host file is missing, as with the
+		 * README's {@code -v ./my-config.yml:/app/config.yml:ro}.
+		 */
+		@Test
+		void startWhenDefaultConfigFileIsADirectoryThenStopsNamingIt() throws IOException, InterruptedException {
+			Path config = Files.createDirectory(StartupConfigurationTests.this.dir.resolve("config.yml"));
+			String console = consoleOfFailedStartInTheDirectory();
+			assertThat(console.lines().map(String::strip).filter((line) -> line.contains(ANALYSIS_PREFIX)))
+				.containsExactly(
+						ANALYSIS_PREFIX + "config.file names " + config + ", which is a directory, not a file");
+			assertThat(StartupConfigurationTests.this.dir.resolve("data")).doesNotExist();
+		}
+
+		@Test
+		void startWhenNamedConfigFileIsADirectoryThenStopsNamingIt(CapturedOutput output) throws IOException {
+			Path config = Files.createDirectory(StartupConfigurationTests.this.dir.resolve("conf"));
+			assertThatThrownBy(() -> start(config).close()).isInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output)).containsExactly(
+					ANALYSIS_PREFIX + "config.file names " + config + ", which is a directory, not a file");
+		}
+
+		/**
+		 * The service run from a shell in the temporary directory, without CONFIG_FILE;
+		 * the start must fail, and a start that does not is stopped.
+		 */
+		private String consoleOfFailedStartInTheDirectory() throws IOException, InterruptedException {
+			Path console = Files.createTempFile("console", ".txt");
+			ProcessBuilder java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+					"-cp", System.getProperty("java.class.path"), TokenServiceApplication.class.getName(),
+					"--server.port=0")
+				.directory(StartupConfigurationTests.this.dir.toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(console.toFile());
+			java.environment().remove("CONFIG_FILE");
+			Process process = java.start();
+			boolean exited = process.waitFor(2, TimeUnit.MINUTES);
+			if (!exited) {
+				process.destroyForcibly().waitFor();
+			}
+			try {
+				assertThat(exited).as("the start stopped by itself").isTrue();
+				assertThat(process.exitValue()).isNotZero();
+				return Files.readString(console);
+			}
+			finally {
+				Files.delete(console);
+			}
 		}
 
 		/** SnakeYAML marks the column under the quoted line with a caret. */
