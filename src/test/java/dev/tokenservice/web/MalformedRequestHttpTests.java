@@ -170,8 +170,7 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 		@ParameterizedTest
 		@ValueSource(strings = { "/actuator/health/liveness", "/v3/api-docs", "/nowhere" })
 		void getWhenAcceptHasControlCharactersThen400Json(String path) {
-			String response = api.raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: \u00e2\u0098\u0083"
-					+ "\r\nConnection: close\r\n\r\n");
+			String response = api.raw(getWith(path, "Accept: \u00e2\u0098\u0083"));
 
 			assertRawJsonStatus(response, 400);
 			assertThat(response).contains("{\"message\":\"Bad Request\"}");
@@ -188,8 +187,7 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 
 			for (String header : List.of("Authorization: Bearer " + token + characters,
 					"Authorization: Bearer " + token + "\r\nAccept: " + characters)) {
-				String response = api.raw(
-						"GET /token_status HTTP/1.1\r\nHost: localhost\r\n" + header + "\r\nConnection: close\r\n\r\n");
+				String response = api.raw(getWith("/token_status", header));
 
 				assertRawJsonStatus(response, 401);
 				assertThat(response).contains("WWW-Authenticate: Bearer ", "{\"message\":\"Invalid token\"}");
@@ -204,8 +202,7 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 		@ValueSource(strings = { "/me", "/token_status/abc", "/register-user" })
 		void getWhenContentTypeUnparsableThen415Json(String path) {
 			for (String contentType : List.of("garbage", ";", "application/")) {
-				String response = api.raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
-						+ "\r\nConnection: close\r\n\r\n");
+				String response = api.raw(getWith(path, "Content-Type: " + contentType));
 
 				assertRawJsonStatus(response, 415);
 			}
@@ -215,8 +212,8 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 		@ParameterizedTest
 		@ValueSource(strings = { "gzip", "deflate", "br", "identity, gzip", "identity\r\nContent-Encoding: gzip" })
 		void tokenWhenBodyContentEncodedThen415WithAcceptEncodingIdentity(String coding) {
-			String response = api.raw("POST /token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-					+ "Content-Encoding: " + coding + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+			String response = api.raw(postToken("{}", "Content-Type: application/json", "Content-Encoding: " + coding,
+					"Content-Length: 2"));
 
 			assertRawJsonStatus(response, 415);
 			assertThat(response.toLowerCase()).contains("\r\naccept-encoding: identity\r\n");
@@ -224,8 +221,8 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 
 		@Test
 		void tokenWhenContentEncodingIdentityThenBodyRead() {
-			String response = api.raw("POST /token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-					+ "Content-Encoding: identity\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+			String response = api.raw(postToken("{}", "Content-Type: application/json", "Content-Encoding: identity",
+					"Content-Length: 2"));
 
 			assertRawJsonStatus(response, 400);
 			assertThat(response).contains("\"username\"");
@@ -295,8 +292,8 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 			String token = api.tokenFor(TestUsers.registered(api, "two-auth"), TestUsers.PASSWORD);
 			String other = api.tokenFor(TestUsers.registered(api, "two-auth"), TestUsers.PASSWORD);
 
-			String response = api.raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
-					+ "\r\nAuthorization: Bearer " + other + "\r\nConnection: close\r\n\r\n");
+			String response = api
+				.raw(getWith(path, "Authorization: Bearer " + token, "Authorization: Bearer " + other));
 
 			assertRawJsonStatus(response, 400);
 			assertThat(response).contains("{\"message\":\"Only one Authorization header is allowed\"}");
@@ -337,6 +334,12 @@ class MalformedRequestHttpTests extends HttpTestSupport {
 			assertThat(reply.text("error")).isEqualTo("invalid_request");
 		}
 
+	}
+
+	/** A raw GET with these header lines, as given. */
+	private static String getWith(String path, String... headers) {
+		return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + String.join("\r\n", headers)
+				+ "\r\nConnection: close\r\n\r\n";
 	}
 
 	/** A raw POST /token with these header lines, as given. */
