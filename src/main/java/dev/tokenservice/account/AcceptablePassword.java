@@ -9,8 +9,8 @@ import jakarta.validation.Constraint;
 import jakarta.validation.Payload;
 
 /**
- * The request's password meets the {@link PasswordPolicy}; checked with the other field
- * rules so one 400 names every bad field.
+ * The request's password keeps the {@link PasswordPolicy}'s cheap rules; checked with the
+ * other field rules so one 400 names every bad field.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -4,8 +4,9 @@ import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 
 /**
- * Applies the {@link PasswordPolicy} to a {@link RegisterRequest}, reporting on its
- * password field.
+ * Applies the {@link PasswordPolicy}'s cheap rules to a {@link RegisterRequest},
+ * reporting on its password field; the guessability estimate waits for the registration's
+ * turn to hash.
  */
 class AcceptablePasswordValidator implements ConstraintValidator<AcceptablePassword, RegisterRequest> {
 
@@ -21,7 +22,7 @@ class AcceptablePasswordValidator implements ConstraintValidator<AcceptablePassw
 			return true;
 		}
 		String username = (request.username() != null) ? request.username() : "";
-		return this.policy.problemWith(request.password(), username).map((problem) -> {
+		return this.policy.brokenRule(request.password(), username).map((problem) -> {
 			context.disableDefaultConstraintViolation();
 			context.buildConstraintViolationWithTemplate(problem).addPropertyNode("password").addConstraintViolation();
 			return false;

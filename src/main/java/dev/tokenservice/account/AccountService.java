@@ -60,11 +60,14 @@ public class AccountService {
 
 	/**
 	 * Stores a new user and returns its id. The unique index alone decides a race between
-	 * two registrations of one name.
+	 * two registrations of one name. The password's guessability is judged on the hashing
+	 * thread, once the throttle has admitted the request: it can cost as much CPU as the
+	 * hash.
 	 */
 	CompletableFuture<Long> register(RegisterRequest request, String client) {
 		this.throttle.admitRegistration(client);
 		return this.hashing.submit(() -> {
+			requireAcceptable("password", request.password(), request.username());
 			long userId = create(request.username(), request.email(), request.password(), Role.USER);
 			AuditLog.registered(userId, canonical(request.username()), client);
 			return userId;
@@ -195,9 +198,7 @@ public class AccountService {
 	}
 
 	private void replacePassword(UserAccount user, String newPassword) {
-		this.policy.problemWith(newPassword, user.getUsername()).ifPresent((problem) -> {
-			throw new PasswordRejectedException("new_password", problem);
-		});
+		requireAcceptable("new_password", newPassword, user.getUsername());
 		String hash = this.hasher.hash(newPassword);
 		if (this.users.changePassword(user.getId(), user.getPasswordHash(), hash, this.clock.instant()) == 0) {
 			// Changed (or deleted) since the current password was checked.
@@ -205,6 +206,12 @@ public class AccountService {
 		}
 		this.events.publishEvent(new TokenValidityChanged(user.getId()));
 		AuditLog.accountChanged("password_changed", user.getId());
+	}
+
+	private void requireAcceptable(String field, String password, String username) {
+		this.policy.problemWith(password, username).ifPresent((problem) -> {
+			throw new PasswordRejectedException(field, problem);
+		});
 	}
 
 	/** Ends every token of this user issued until now. */

@@ -177,14 +177,45 @@ class PasswordPolicyHttpTests extends HttpTestSupport {
 			assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
 		}
 
+		/**
+		 * The longest passwords with the most ways to split them into known pieces: the
+		 * estimate's search is cut short, and its verdict still stands.
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+				"passwordpasswordpasswordpasswordpasswordpasswordpasswordpasswordpassword",
+				"abababababababababababababababababababababababababababababababababababab" })
+		void registerWhenPasswordIs72BytesOfRepeatsThen400TooCommon(String password) {
+			Reply reply = api.register(TestUsers.uniqueName("repeats"), password, "repeats@example.com");
+
+			assertRejectedPassword(reply, "password", TOO_COMMON);
+		}
+
 		@Test
-		void registerWhenPasswordAndEmailBadThen400NamingBoth() {
-			Reply reply = api.register(TestUsers.uniqueName("both"), "qwerty123", "not-an-email");
+		void registerWhenPasswordTooShortAndEmailBadThen400NamingBoth() {
+			Reply reply = api.register(TestUsers.uniqueName("both"), "qwerty1", "not-an-email");
 
 			assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
 			assertThat(reply.text("message")).isEqualTo("Invalid request");
 			assertThat(reply.json().get("errors").propertyNames()).containsExactlyInAnyOrder("password", "email");
-			assertThat(reply.json().get("errors").get("password").asString()).isEqualTo(TOO_COMMON);
+			assertThat(reply.json().get("errors").get("password").asString())
+				.isEqualTo("must be at least 8 characters");
+		}
+
+		/**
+		 * Guessability is estimated only for a request that is otherwise valid and
+		 * admitted by the throttle: the estimate costs as much CPU as a hash.
+		 */
+		@Test
+		void registerWhenPasswordCommonAndEmailBadThen400NamingEmailAndThenPassword() {
+			String username = TestUsers.uniqueName("common-then");
+
+			Reply badEmail = api.register(username, "qwerty123", "not-an-email");
+			Reply goodEmail = api.register(username, "qwerty123", "c@example.com");
+
+			assertThat(badEmail.status()).as(badEmail.toString()).isEqualTo(400);
+			assertThat(badEmail.json().get("errors").propertyNames()).containsExactly("email");
+			assertRejectedPassword(goodEmail, "password", TOO_COMMON);
 		}
 
 		@Test

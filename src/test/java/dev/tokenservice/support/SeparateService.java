@@ -89,8 +89,13 @@ public final class SeparateService implements AutoCloseable {
 	}
 
 	public Reply register(String username, String forwardedFor) {
-		return post("/register-user", "application/json", JSON.writeValueAsString(
-				Map.of("username", username, "password", TestUsers.PASSWORD, "email", TestUsers.emailOf(username))),
+		return register(username, TestUsers.PASSWORD, forwardedFor);
+	}
+
+	public Reply register(String username, String password, String forwardedFor) {
+		return post("/register-user", "application/json",
+				JSON.writeValueAsString(
+						Map.of("username", username, "password", password, "email", TestUsers.emailOf(username))),
 				forwardedFor);
 	}
 

@@ -276,10 +276,13 @@ class ThrottlingHttpTests {
 			String otherName = TestUsers.uniqueName("signup");
 
 			Reply refused = this.client.register(refusedName, address);
+			// Judging a password's guessability costs a hash's CPU: not before admission.
+			Reply refusedCommon = this.client.register(TestUsers.uniqueName("signup"), "qwerty123", address);
 			Reply other = this.client.register(otherName, newAddress());
 
 			long hourPerRegistration = Duration.ofHours(1).toSeconds() / REGISTRATIONS_PER_ADDRESS;
 			assertTooManyRequests(refused, hourPerRegistration);
+			assertTooManyRequests(refusedCommon, hourPerRegistration);
 			assertThat(refused.header("Retry-After").map(Long::parseLong).orElseThrow())
 				.isGreaterThan(hourPerRegistration - 60);
 			assertThat(other.status()).as(other.toString()).isEqualTo(201);
