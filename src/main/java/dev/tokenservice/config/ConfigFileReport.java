@@ -5,30 +5,33 @@ import java.io.Reader;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBean;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Says at start-up which config.yml was read and names every key in it that nothing
- * reads, so a typo such as {@code jwt.expiration_tme} does not pass silently.
+ * reads, so a typo such as {@code jwt.expiration_tme} does not pass silently. A list or a
+ * section where one value belongs stops the start: Spring would bind nothing from it and
+ * keep the default.
  */
 @Component
-class ConfigFileReport {
+class ConfigFileReport implements SmartInitializingSingleton {
 
 	private static final Logger logger = LoggerFactory.getLogger(ConfigFileReport.class);
 
@@ -41,38 +44,66 @@ class ConfigFileReport {
 
 	private final Path configFile;
 
-	ConfigFileReport(@Value("${config.file:./config.yml}") Path configFile) {
+	private final ApplicationContext context;
+
+	ConfigFileReport(@Value("${config.file:./config.yml}") Path configFile, ApplicationContext context) {
 		this.configFile = configFile.toAbsolutePath().normalize();
+		this.context = context;
 	}
 
-	@EventListener(ApplicationStartedEvent.class)
-	void report(ApplicationStartedEvent event) {
+	/**
+	 * Before the port opens, so a wrong kind of value stops the start without a request
+	 * served.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
 		if (!Files.isRegularFile(this.configFile)) {
 			logger.warn("No configuration file at {}: running on built-in defaults", this.configFile);
 			return;
 		}
 		logger.info("Configuration read from {}", this.configFile);
-		Set<String> known = knownKeys(event.getApplicationContext());
-		for (String key : keysIn(this.configFile)) {
-			if (!isKnown(key, known)) {
-				logger.warn("Unknown configuration key '{}' in {}: it is ignored (a typo?)", key, this.configFile);
-			}
-		}
+		Map<String, Boolean> known = knownKeys(this.context);
+		keysIn(this.configFile).forEach((key, isList) -> check(key, isList, known));
 	}
 
-	private static boolean isKnown(String key, Set<String> known) {
+	/**
+	 * {@code known}: each key the service reads, normalized, and whether it takes a list.
+	 */
+	private void check(String key, boolean isList, Map<String, Boolean> known) {
 		if (FRAMEWORK_SECTIONS.contains(key.split("\\.", 2)[0])) {
-			return true;
+			return;
 		}
 		String normalized = normalize(key);
-		// Below a known key are a map's entries; above one, a nested section left empty.
-		return known.stream()
-			.anyMatch((leaf) -> normalized.equals(leaf) || normalized.startsWith(leaf + ".")
-					|| leaf.startsWith(normalized + "."));
+		Boolean takesList = known.get(normalized);
+		if (takesList != null) {
+			if (isList && !takesList) {
+				throw notOneValue(key);
+			}
+			return;
+		}
+		for (Map.Entry<String, Boolean> leaf : known.entrySet()) {
+			if (normalized.startsWith(leaf.getKey() + ".")) {
+				if (!leaf.getValue()) {
+					int depth = leaf.getKey().split("\\.").length;
+					throw notOneValue(String.join(".", List.of(key.split("\\.")).subList(0, depth)));
+				}
+				return;
+			}
+			// Above a known key: a nested section left empty.
+			if (leaf.getKey().startsWith(normalized + ".")) {
+				return;
+			}
+		}
+		logger.warn("Unknown configuration key '{}' in {}: it is ignored (a typo?)", key, this.configFile);
 	}
 
-	private static Set<String> knownKeys(ApplicationContext context) {
-		Set<String> keys = new HashSet<>();
+	private InvalidConfigurationException notOneValue(String key) {
+		return new InvalidConfigurationException(key,
+				"in " + this.configFile + " must be one value, not a list or a section of keys");
+	}
+
+	private static Map<String, Boolean> knownKeys(ApplicationContext context) {
+		Map<String, Boolean> keys = new HashMap<>();
 		ConfigurationPropertiesBean.getAll(context)
 			.values()
 			.stream()
@@ -85,20 +116,22 @@ class ConfigFileReport {
 	 * A nested record's components are keys of their own, such as
 	 * password.argon2.memory_kib.
 	 */
-	private static void addComponents(String prefix, Class<?> type, Set<String> keys) {
+	private static void addComponents(String prefix, Class<?> type, Map<String, Boolean> keys) {
 		for (RecordComponent component : type.getRecordComponents()) {
 			String key = prefix + "." + component.getName();
 			if (component.getType().isRecord()) {
 				addComponents(key, component.getType(), keys);
 			}
 			else {
-				keys.add(normalize(key));
+				keys.put(normalize(key), Collection.class.isAssignableFrom(component.getType())
+						|| Map.class.isAssignableFrom(component.getType()));
 			}
 		}
 	}
 
-	private static Set<String> keysIn(Path file) {
-		Set<String> keys = new TreeSet<>();
+	/** Each key in the file, and whether its value is a list. */
+	private static Map<String, Boolean> keysIn(Path file) {
+		Map<String, Boolean> keys = new TreeMap<>();
 		try (Reader reader = Files.newBufferedReader(file)) {
 			for (Object document : new Yaml().loadAll(reader)) {
 				flatten("", document, keys);
@@ -110,13 +143,13 @@ class ConfigFileReport {
 		return keys;
 	}
 
-	private static void flatten(String prefix, Object node, Set<String> keys) {
+	private static void flatten(String prefix, Object node, Map<String, Boolean> keys) {
 		if (node instanceof Map<?, ?> map && !map.isEmpty()) {
 			map.forEach((name, value) -> flatten(prefix.isEmpty() ? String.valueOf(name) : prefix + "." + name, value,
 					keys));
 		}
 		else if (!prefix.isEmpty()) {
-			keys.add(prefix);
+			keys.put(prefix, node instanceof List);
 		}
 	}
 

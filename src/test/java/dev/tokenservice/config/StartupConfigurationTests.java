@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import dev.tokenservice.TokenServiceApplication;
 import dev.tokenservice.support.Api;
@@ -17,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringApplication;
@@ -53,8 +56,10 @@ class StartupConfigurationTests {
 		@CsvSource(delimiter = '|', textBlock = """
 				jwt.algorithm         | RS256 | must be one of HS256, HS384, HS512 (got 'RS256')
 				jwt.algorithm         | none  | must be one of HS256, HS384, HS512 (got 'none')
-				jwt.expiration_time   | 0     | must be a positive number of minutes
-				jwt.expiration_time   | -5    | must be a positive number of minutes
+				jwt.expiration_time   | 0     | must be a positive number of minutes, or of seconds such as 90s
+				jwt.expiration_time   | -5    | must be a positive number of minutes, or of seconds such as 90s
+				jwt.expiration_time   | 500ms | must be a positive number of minutes, or of seconds such as 90s
+				jwt.expiration_time   | 1500ms | must be a positive number of minutes, or of seconds such as 90s
 				jwt.expiration_time   | 525601 | must be at most 525600 minutes (a year)
 				password.hashing_timeout | 6m | must be a positive duration of at most 5 minutes
 				password.bcrypt_cost  | 3     | must be between 4 and 31
@@ -362,6 +367,33 @@ class StartupConfigurationTests {
 				.doesNotContain("Unknown configuration key 'password.min_length'");
 		}
 
+		/** Spring binds nothing from these, and the default would rule unseen. */
+		@ParameterizedTest(name = "{1}")
+		@MethodSource("dev.tokenservice.config.StartupConfigurationTests#listsAndSectionsForOneValue")
+		void startWhenListOrSectionGivenForOneValueThenFailsNamingKey(String yaml, String key, CapturedOutput output)
+				throws IOException {
+			Path config = writeConfig(yaml);
+
+			assertThatThrownBy(() -> start(config).close()).isInstanceOf(InvalidConfigurationException.class);
+			assertThat(analysisLines(output)).containsExactly(
+					ANALYSIS_PREFIX + key + " in " + config + " must be one value, not a list or a section of keys");
+		}
+
+		@Test
+		void startWhenIntrospectionClientsListedThenNoWarningOrFailure(CapturedOutput output) throws IOException {
+			Path config = writeConfig("""
+					introspection:
+					  clients:
+					    - id: orders-api
+					      secret: 0123456789abcdef0123
+					""");
+
+			try (ConfigurableApplicationContext context = start(config)) {
+				assertThat(context.getBean(IntrospectionProperties.class).clients()).hasSize(1);
+			}
+			assertThat(output.getAll()).doesNotContain("Unknown configuration key");
+		}
+
 		@Test
 		void startWhenNestedSectionHasTypoKeyThenWarnsAboutThatKeyOnly(CapturedOutput output) throws IOException {
 			Path config = writeConfig("""
@@ -602,6 +634,14 @@ class StartupConfigurationTests {
 			}
 		}
 
+	}
+
+	static Stream<Arguments> listsAndSectionsForOneValue() {
+		return Stream.of(Arguments.of("jwt:\n  expiration_time: [1, 2]\n", "jwt.expiration_time"),
+				Arguments.of("jwt:\n  expiration_time:\n    minutes: 5\n", "jwt.expiration_time"),
+				Arguments.of("password:\n  argon2:\n    iterations:\n      - 3\n", "password.argon2.iterations"),
+				Arguments.of("limits:\n  failed_logins_per_user:\n    capacity: {n: 5}\n",
+						"limits.failed_logins_per_user.capacity"));
 	}
 
 	private Path writeConfig(String yaml) throws IOException {
