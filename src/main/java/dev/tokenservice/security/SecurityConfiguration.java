@@ -2,9 +2,11 @@ package dev.tokenservice.security;
 
 import java.util.stream.Stream;
 
+import dev.tokenservice.account.TokenHolder;
 import dev.tokenservice.config.IntrospectionProperties;
 import dev.tokenservice.token.BearerToken;
 import dev.tokenservice.token.TokenVerifier;
+import dev.tokenservice.web.BearerChallenge;
 import dev.tokenservice.web.ErrorResponse;
 import dev.tokenservice.web.ErrorResponseWriter;
 
@@ -27,7 +29,10 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
@@ -89,10 +94,23 @@ class SecurityConfiguration {
 			.addFilterBefore(new IntrospectionClientAuthenticationFilter(introspection),
 					AnonymousAuthenticationFilter.class)
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
-				.accessDeniedHandler((request, response, ex) -> errors.write(response, HttpStatus.FORBIDDEN,
-						ErrorResponse.of("Forbidden"))))
+				.accessDeniedHandler(forbidden(errors)))
 			.authorizeHttpRequests((requests) -> authorizationRules(requests, environment))
 			.build();
+	}
+
+	/**
+	 * A token whose user lacks the rights gets the Bearer challenge RFC 6750 §3.1 names;
+	 * an introspection client's Basic credentials get none.
+	 */
+	private static AccessDeniedHandler forbidden(ErrorResponseWriter errors) {
+		return (request, response, ex) -> {
+			Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+			if (caller != null && caller.getPrincipal() instanceof TokenHolder) {
+				response.setHeader(HttpHeaders.WWW_AUTHENTICATE, BearerChallenge.INSUFFICIENT_RIGHTS);
+			}
+			errors.write(response, HttpStatus.FORBIDDEN, ErrorResponse.of("Forbidden"));
+		};
 	}
 
 	private static void authorizationRules(

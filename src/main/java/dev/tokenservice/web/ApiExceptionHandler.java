@@ -125,10 +125,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ResponseEntity.badRequest().body(ErrorResponse.invalid(Map.of(ex.getField(), ex.getMessage())));
 	}
 
-	/** A controller's own rights check, after the security rules let the caller in. */
+	/**
+	 * A controller's own rights check, after the security rules let the caller in with a
+	 * token.
+	 */
 	@ExceptionHandler
 	ResponseEntity<ErrorResponse> forbidden(AccessDeniedException ex) {
-		return ResponseEntity.status(HttpStatus.FORBIDDEN).body(ErrorResponse.of("Forbidden"));
+		return ResponseEntity.status(HttpStatus.FORBIDDEN)
+			.header(HttpHeaders.WWW_AUTHENTICATE, BearerChallenge.INSUFFICIENT_RIGHTS)
+			.body(ErrorResponse.of("Forbidden"));
 	}
 
 	@ExceptionHandler

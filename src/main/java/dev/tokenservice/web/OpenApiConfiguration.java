@@ -80,7 +80,8 @@ class OpenApiConfiguration {
 
 			Protected endpoints take `Authorization: Bearer <token>` (the `bearer` scheme); without
 			a valid token they answer 401 with `WWW-Authenticate: Bearer error="invalid_token"`,
-			and 403 `{"message":"Forbidden"}` when the token's user lacks the rights.
+			and 403 `{"message":"Forbidden"}` with `WWW-Authenticate: Bearer error="insufficient_scope"`
+			when the token's user lacks the rights.
 			""";
 
 	static {

@@ -19,12 +19,19 @@ public final class ProtectedEndpointAssertions {
 		});
 	}
 
-	/** 403 with exactly {@code {"message":"Forbidden"}}. */
+	/**
+	 * 403 to a token without the rights, with exactly {@code {"message":"Forbidden"}} and
+	 * the RFC 6750 §3.1 challenge.
+	 */
 	public static void assertForbidden(Reply reply) {
 		assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
 		assertThat(reply.isJson()).isTrue();
 		assertThat(reply.json().propertyNames()).containsExactly("message");
 		assertThat(reply.text("message")).isEqualTo("Forbidden");
+		assertThat(reply.header("WWW-Authenticate")).hasValueSatisfying((challenge) -> {
+			assertThat(challenge).startsWith("Bearer realm=\"token-service\"");
+			assertThat(challenge).contains("error=\"insufficient_scope\"");
+		});
 	}
 
 }

@@ -295,6 +295,8 @@ class IntrospectionHttpTests extends HttpTestSupport {
 			assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
 			assertThat(reply.isJson()).isTrue();
 			assertThat(reply.body()).isEqualTo("{\"message\":\"Forbidden\"}");
+			assertThat(reply.header("WWW-Authenticate"))
+				.hasValueSatisfying((challenge) -> assertThat(challenge).contains("error=\"insufficient_scope\""));
 		}
 
 		@Test
