@@ -38,9 +38,8 @@ class SensitiveLoggerLevels implements ApplicationListener<ApplicationEnvironmen
 			Map.entry("org.springframework.web.servlet.mvc.support", LogLevel.INFO),
 			// "No mapping for GET /token-status/<token>" (a mistyped path) at WARN.
 			Map.entry("org.springframework.web.servlet.PageNotFound", LogLevel.ERROR),
-			// A start-up failure's stack trace, with a configuration value (a secret in
-			// the
-			// wrong place) quoted by the conversion that failed, at DEBUG.
+			// A start-up failure's stack trace at DEBUG, quoting the configuration value
+			// (a secret in the wrong place) whose conversion failed.
 			Map.entry("org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter", LogLevel.INFO),
 			// Tomcat quotes request lines, headers, bodies and parameters at DEBUG and
 			// TRACE, the target of a request line it cannot parse at INFO, and an invalid

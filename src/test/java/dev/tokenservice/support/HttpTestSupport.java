@@ -16,6 +16,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Base of the black-box HTTP tests: the whole application on a random port, with its real
@@ -89,11 +90,22 @@ public abstract class HttpTestSupport {
 	private static Path temporaryDirectory() {
 		try {
 			Path dir = Files.createTempDirectory("token-service-test-");
-			dir.toFile().deleteOnExit();
+			// Not deleteOnExit: it deletes only empty directories, and this one holds the
+			// database.
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
 			return dir;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void deleteRecursively(Path dir) {
+		try {
+			FileSystemUtils.deleteRecursively(dir);
+		}
+		catch (IOException ex) {
+			System.err.println("Could not delete the test data directory " + dir + ": " + ex);
 		}
 	}
 
