@@ -46,7 +46,7 @@ class AccountAdminController {
 	@PutMapping("/toggle-user-permission/{user_id}/{flag}")
 	AccountMessage toggle(@PathVariable("user_id") long userId,
 			// Matched as text: parsed as a number, "01" and "-0" would pass for 1 and 0.
-			@Parameter(description = "0 disables, 1 enables") @PathVariable @Pattern(regexp = "[01]",
+			@Parameter(description = "0 disables, 1 enables") @PathVariable @Pattern(regexp = "^[01]$",
 					message = "must be 0 or 1") String flag,
 			@Parameter(hidden = true) @AuthenticationPrincipal TokenHolder caller) {
 		boolean enable = "1".equals(flag);

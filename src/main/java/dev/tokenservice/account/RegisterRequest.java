@@ -21,9 +21,13 @@ record RegisterRequest(
 	 * No half of a character (a JSON {@code \ud800} escape): PostgreSQL would store it as
 	 * {@code ?}.
 	 */
-	static final String WHOLE_CHARACTERS = "[^\\uD800-\\uDFFF]*";
+	static final String WHOLE_CHARACTERS = "^[^\\uD800-\\uDFFF]*$";
 
-	static final String USERNAME_RULE = "[A-Za-z0-9][A-Za-z0-9._@-]{2,63}";
+	/**
+	 * Anchored, as {@code @Pattern} is anyway, so that the OpenAPI document's copy means
+	 * the same: a JSON Schema pattern matches anywhere in the string.
+	 */
+	static final String USERNAME_RULE = "^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$";
 
 	static final String USERNAME_MESSAGE = "must be 3-64 characters from A-Z a-z 0-9 . _ - @, starting with a letter or digit";
 

@@ -41,9 +41,7 @@ class RegistrationController {
 	@ApiResponse(responseCode = "409", description = "Username taken (any case); `user_id` names the existing user")
 	@ApiResponse(responseCode = "413", description = "Body over the configured limit")
 	@ApiResponse(responseCode = "415", description = "Content-Type is not application/json")
-	@ApiResponse(responseCode = "429", description = "Too many registrations from this address",
-			headers = @Header(name = "Retry-After", description = "Seconds to wait",
-					schema = @Schema(type = "integer")))
+	@ApiResponse(responseCode = "429", description = "Too many registrations from this address")
 	@ApiResponse(responseCode = "503", description = "Database unavailable, or password hashing busy")
 	@PostMapping(path = "/register-user", consumes = MediaType.APPLICATION_JSON_VALUE)
 	CompletableFuture<ResponseEntity<AccountMessage>> register(@Valid @RequestBody RegisterRequest request,

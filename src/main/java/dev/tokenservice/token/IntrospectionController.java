@@ -55,7 +55,10 @@ class IntrospectionController {
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(ref = "#/components/schemas/OAuth2TokenError")))
 	@ApiResponse(responseCode = "401",
-			description = "Neither a valid bearer token nor introspection client credentials")
+			description = "Neither a valid bearer token nor introspection client credentials (wrong client "
+					+ "credentials: `invalid_client`, with a Basic challenge)",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(ref = "#/components/schemas/TokenEndpointError")))
 	@ApiResponse(responseCode = "403", description = "A valid bearer token of a user who is not an admin")
 	@ApiResponse(responseCode = "413", description = "Body over the configured limit")
 	@ApiResponse(responseCode = "415", description = "Content-Type is not a form")

@@ -87,8 +87,6 @@ class TokenController {
 	@ApiResponse(responseCode = "413", description = "Body over the configured limit")
 	@ApiResponse(responseCode = "415", description = "Content-Type is neither JSON nor a form")
 	@ApiResponse(responseCode = "429", description = "Too many attempts for this username or from this address",
-			headers = @Header(name = "Retry-After", description = "Seconds to wait",
-					schema = @Schema(type = "integer")),
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(ref = "#/components/schemas/TokenEndpointError")))
 	@ApiResponse(responseCode = "503", description = "Database unavailable, or password hashing busy")

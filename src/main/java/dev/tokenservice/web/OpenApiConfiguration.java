@@ -13,9 +13,11 @@ import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -61,8 +63,18 @@ class OpenApiConfiguration {
 
 	private static final String OAUTH2_TOKEN_ERROR = "OAuth2TokenError";
 
-	/** The 400 and 429 of {@code POST /token}: the shape depends on the request style. */
+	/**
+	 * The 400 and 429 of {@code POST /token}, whose shape depends on the request style,
+	 * and the 401 of {@code POST /introspect}, whose shape depends on the credentials.
+	 */
 	private static final String TOKEN_ENDPOINT_ERROR = "TokenEndpointError";
+
+	/** The headers the service's own answers carry, by the status they come with. */
+	private static final String REQUEST_ID = "X-Request-Id";
+
+	private static final String CHALLENGE = "WWW-Authenticate";
+
+	private static final String RETRY_AFTER = "Retry-After";
 
 	private static final Set<String> ERROR_SCHEMAS = Set.of(ERROR_RESPONSE, OAUTH2_TOKEN_ERROR, TOKEN_ENDPOINT_ERROR);
 
@@ -110,7 +122,22 @@ class OpenApiConfiguration {
 							.scheme("basic")
 							.description("An introspection client's id and secret (introspection.clients)"))
 				.addSchemas(OAUTH2_TOKEN_ERROR, oauth2TokenError())
-				.addSchemas(TOKEN_ENDPOINT_ERROR, tokenEndpointError()));
+				.addSchemas(TOKEN_ENDPOINT_ERROR, tokenEndpointError())
+				.addHeaders(REQUEST_ID,
+						header("The request's id, also on its log lines; a 5xx body repeats it as request_id",
+								new StringSchema()))
+				.addHeaders(CHALLENGE, header(
+						"Bearer realm=\"token-service\" with error=\"invalid_token\" (RFC 6750 §3.1), or Basic for "
+								+ "an introspection client's wrong credentials",
+						new StringSchema()))
+				.addHeaders(RETRY_AFTER, header("Seconds to wait before trying again", new IntegerSchema())));
+	}
+
+	private static Header header(String description, Schema<?> schema) {
+		Header header = new Header();
+		header.setDescription(description);
+		header.setSchema(schema);
+		return header;
 	}
 
 	/**
@@ -155,6 +182,7 @@ class OpenApiConfiguration {
 		operation.getResponses().putIfAbsent("503", new ApiResponse().description("Database unavailable"));
 		for (Map.Entry<String, ApiResponse> entry : operation.getResponses().entrySet()) {
 			ApiResponse response = entry.getValue();
+			addHeaders(entry.getKey(), response);
 			Content content = response.getContent();
 			if (content != null && content.containsKey("*/*")) {
 				content.put(JSON, content.remove("*/*"));
@@ -162,6 +190,19 @@ class OpenApiConfiguration {
 			if (entry.getKey().matches("[45]\\d\\d") && !hasErrorSchema(content)) {
 				response
 					.setContent(new Content().addMediaType(JSON, new MediaType().schema(reference(ERROR_RESPONSE))));
+			}
+		}
+	}
+
+	private static void addHeaders(String status, ApiResponse response) {
+		List<String> names = switch (status) {
+			case "401" -> List.of(REQUEST_ID, CHALLENGE);
+			case "429", "503" -> List.of(REQUEST_ID, RETRY_AFTER);
+			default -> List.of(REQUEST_ID);
+		};
+		for (String name : names) {
+			if (response.getHeaders() == null || !response.getHeaders().containsKey(name)) {
+				response.addHeaderObject(name, new Header().$ref("#/components/headers/" + name));
 			}
 		}
 	}
@@ -176,8 +217,8 @@ class OpenApiConfiguration {
 	private static Schema<?> oauth2TokenError() {
 		ObjectSchema error = new ObjectSchema();
 		error.setDescription("An OAuth 2.0 error (RFC 6749 §5.2) with this service's message");
-		error.addProperty("error",
-				new StringSchema()._enum(List.of("invalid_request", "unsupported_grant_type", "invalid_grant")));
+		error.addProperty("error", new StringSchema()
+			._enum(List.of("invalid_request", "unsupported_grant_type", "invalid_grant", "invalid_client")));
 		error.addProperty("error_description", new StringSchema());
 		error.addProperty("message", new StringSchema());
 		error.setRequired(List.of("error", "error_description", "message"));
@@ -186,8 +227,11 @@ class OpenApiConfiguration {
 
 	private static Schema<?> tokenEndpointError() {
 		Schema<Object> error = new Schema<>();
-		error.setDescription("ErrorResponse for JSON requests, OAuth2TokenError for the form");
-		error.setOneOf(List.of(reference(ERROR_RESPONSE), reference(OAUTH2_TOKEN_ERROR)));
+		// anyOf: an OAuth 2.0 error body has the message too, so it is an ErrorResponse
+		// as well.
+		error.setDescription("ErrorResponse, or OAuth2TokenError for the password grant's form and for an "
+				+ "introspection client's credentials");
+		error.setAnyOf(List.of(reference(ERROR_RESPONSE), reference(OAUTH2_TOKEN_ERROR)));
 		return error;
 	}
 

@@ -138,8 +138,53 @@ class OpenApiDocumentHttpTests extends HttpTestSupport {
 				"request_id");
 		assertThat(schemas.at("/OAuth2TokenError/properties").propertyNames()).contains("error", "error_description",
 				"message");
-		assertThat(schemas.at("/TokenEndpointError/oneOf").valueStream().map(OpenApiDocumentHttpTests::schemaName))
+		// anyOf, not oneOf: an OAuth 2.0 error body is a valid ErrorResponse too.
+		assertThat(schemas.at("/TokenEndpointError/anyOf").valueStream().map(OpenApiDocumentHttpTests::schemaName))
 			.containsExactlyInAnyOrder("ErrorResponse", "OAuth2TokenError");
+		assertThat(schemas.at("/OAuth2TokenError/properties/error/enum").valueStream().map(JsonNode::asString))
+			.containsExactlyInAnyOrder("invalid_request", "unsupported_grant_type", "invalid_grant", "invalid_client");
+		assertThat(schemaName(operation("POST", "/introspect").at("/responses/401/content/application~1json/schema")))
+			.isEqualTo("TokenEndpointError");
+	}
+
+	@Test
+	void apiDocsWhenFetchedThenResponsesNameTheHeadersTheServiceSends() {
+		assertThat(this.document.at("/components/headers").propertyNames()).containsExactlyInAnyOrder("X-Request-Id",
+				"WWW-Authenticate", "Retry-After");
+		for (Endpoint endpoint : CONTRACT) {
+			JsonNode responses = operation(endpoint).get("responses");
+			for (String status : responses.propertyNames()) {
+				Set<String> headers = new TreeSet<>(responses.get(status).path("headers").propertyNames());
+				String where = endpoint + " " + status;
+				assertThat(headers).as(where).contains("X-Request-Id");
+				if (status.equals("401")) {
+					assertThat(headers).as(where).contains("WWW-Authenticate");
+				}
+				if (status.equals("429") || status.equals("503")) {
+					assertThat(headers).as(where).contains("Retry-After");
+				}
+			}
+		}
+	}
+
+	/**
+	 * JSON Schema patterns match anywhere unless anchored; Bean Validation's whole
+	 * string.
+	 */
+	@Test
+	void apiDocsWhenFetchedThenPatternsAreAnchoredAsTheServiceAppliesThem() {
+		assertThat(this.document.at("/components/schemas/RegisterRequest/properties/username/pattern").asString())
+			.startsWith("^")
+			.endsWith("$");
+		assertThat(this.document.at("/components/schemas/RegisterRequest/properties/email/pattern").asString())
+			.startsWith("^")
+			.endsWith("$");
+		JsonNode flag = operation("PUT", "/toggle-user-permission/{user_id}/{flag}").get("parameters")
+			.valueStream()
+			.filter((parameter) -> parameter.get("name").asString().equals("flag"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(flag.at("/schema/pattern").asString()).isEqualTo("^[01]$");
 	}
 
 	@Test
