@@ -17,8 +17,8 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 
 /**
- * Registration, password authentication and a user's own account changes, and the current
- * state of a token's holder. The only way other packages reach user accounts. Passwords
+ * Registration, password authentication and a user's own account changes: the way other
+ * packages reach user accounts, except the token check's one query (TokenStateQuery). Passwords
  * are hashed before any transaction opens: a 70 ms hash must not hold a database
  * connection. Logins and registrations are throttled on the caller's thread, so a refused
  * attempt never takes a place in the {@link HashingQueue}, and complete on a hashing

@@ -17,7 +17,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
 /**
  * What a token check needs from the database, in one round trip: its holder's current
  * state and whether its {@code jti} was revoked. Plain SQL rather than JPA because this
- * runs on every check.
+ * runs on every check, and the one place outside {@code account} that reads the users
+ * table: going through AccountService would take a second round trip.
  * <p>
  * For the questions clients ask about tokens, an answer is remembered for at most
  * {@link #REMEMBERED_FOR}, so a change committed by another instance (or straight into
