@@ -18,11 +18,11 @@ import org.springframework.stereotype.Service;
 
 /**
  * Registration, password authentication and a user's own account changes: the way other
- * packages reach user accounts, except the token check's one query (TokenStateQuery). Passwords
- * are hashed before any transaction opens: a 70 ms hash must not hold a database
- * connection. Logins and registrations are throttled on the caller's thread, so a refused
- * attempt never takes a place in the {@link HashingQueue}, and complete on a hashing
- * thread.
+ * packages reach user accounts, except the token check's one query (TokenStateQuery).
+ * Passwords are hashed before any transaction opens: a 70 ms hash must not hold a
+ * database connection. Logins and registrations are throttled on the caller's thread, so
+ * a refused attempt never takes a place in the {@link HashingQueue}, and complete on a
+ * hashing thread.
  */
 @Service
 public class AccountService {
@@ -113,7 +113,7 @@ public class AccountService {
 		return submitGuess(attempt, () -> {
 			UserAccount user = judgedGuess(() -> this.users.findById(holder.userId()), request.currentPassword(),
 					holder.username(), client, attempt);
-			replacePassword(user, request.newPassword());
+			replacePassword(user, request.currentPassword(), request.newPassword());
 			return null;
 		});
 	}
@@ -197,15 +197,27 @@ public class AccountService {
 		return this.users.existsByRole(Role.ADMIN);
 	}
 
-	private void replacePassword(UserAccount user, String newPassword) {
+	private void replacePassword(UserAccount user, String currentPassword, String newPassword) {
 		requireAcceptable("new_password", newPassword, user.getUsername());
 		String hash = this.hasher.hash(newPassword);
-		if (this.users.changePassword(user.getId(), user.getPasswordHash(), hash, this.clock.instant()) == 0) {
-			// Changed (or deleted) since the current password was checked.
-			throw new InvalidCredentialsException();
+		String checkedHash = user.getPasswordHash();
+		while (this.users.changePassword(user.getId(), checkedHash, hash, this.clock.instant()) == 0) {
+			checkedHash = stillCurrentHash(user.getId(), currentPassword);
 		}
 		this.events.publishEvent(new TokenValidityChanged(user.getId()));
 		AuditLog.accountChanged("password_changed", user.getId());
+	}
+
+	/**
+	 * The stored hash, when it changed since it was checked but is still of this
+	 * password: a login moved it to the configured algorithm meanwhile.
+	 * @throws InvalidCredentialsException if the password was changed or the user deleted
+	 */
+	private String stillCurrentHash(long userId, String password) {
+		return this.users.findById(userId)
+			.map(UserAccount::getPasswordHash)
+			.filter((stored) -> this.hasher.matches(password, stored))
+			.orElseThrow(InvalidCredentialsException::new);
 	}
 
 	private void requireAcceptable(String field, String password, String username) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.UUID;
 
+import dev.tokenservice.config.InvalidConfigurationException;
 import dev.tokenservice.config.PasswordProperties;
 import org.jspecify.annotations.Nullable;
 
@@ -52,8 +53,27 @@ class PasswordHasher {
 		PasswordProperties.Argon2 cost = properties.argon2();
 		this.argon2 = new Argon2PasswordEncoder(SALT_BYTES, HASH_BYTES, cost.parallelism(), cost.memoryKib(),
 				cost.iterations());
-		this.configured = (properties.algorithm() == PasswordProperties.Algorithm.ARGON2ID) ? this.argon2 : this.bcrypt;
+		boolean argon2id = properties.algorithm() == PasswordProperties.Algorithm.ARGON2ID;
+		if (argon2id) {
+			requireHeapFor(cost.memoryKib());
+		}
+		this.configured = argon2id ? this.argon2 : this.bcrypt;
 		this.dummyHash = new PreparedAfterStart<>(() -> this.configured.encode(UUID.randomUUID().toString()));
+	}
+
+	/**
+	 * Each hashing thread (one per core) holds one hash's memory at a time, in the heap:
+	 * together at most half of it, or logins end in OutOfMemoryError.
+	 */
+	private static void requireHeapFor(int memoryKib) {
+		int threads = Runtime.getRuntime().availableProcessors();
+		long heapMib = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+		if ((long) memoryKib * threads / 1024 > heapMib / 2) {
+			throw new InvalidConfigurationException("password.argon2.memory_kib",
+					"needs " + memoryKib / 1024 + " MiB of heap for each of " + threads
+							+ " hashing threads, more than half the heap (" + heapMib
+							+ " MiB): lower it, or raise the heap (-Xmx)");
+		}
 	}
 
 	@EventListener(ApplicationReadyEvent.class)

@@ -11,11 +11,15 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import org.hibernate.annotations.DynamicUpdate;
 
 /**
  * A registered user. The username is stored in lower case; the password only as a hash.
+ * Updates write only the columns they change, so a toggle never writes back a hash that a
+ * login replaced meanwhile.
  */
 @Entity
+@DynamicUpdate
 @Table(name = "users")
 class UserAccount {
 

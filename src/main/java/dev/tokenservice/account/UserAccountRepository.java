@@ -50,11 +50,12 @@ interface UserAccountRepository extends JpaRepository<UserAccount, Long> {
 	int changePassword(long id, String currentHash, String newHash, Instant now);
 
 	/**
-	 * Swaps the hash for a stronger one of the same password; the token version stays.
+	 * Swaps the hash for a stronger one of the same password. The token version and the
+	 * row's version stay: no token, toggle or password change has anything to redo.
 	 */
 	@Transactional
 	@Modifying(clearAutomatically = true)
-	@Query("update UserAccount u set u.passwordHash = :newHash, u.updatedAt = :now, u.version = u.version + 1 "
+	@Query("update UserAccount u set u.passwordHash = :newHash, u.updatedAt = :now "
 			+ "where u.id = :id and u.passwordHash = :oldHash")
 	int replacePasswordHash(long id, String oldHash, String newHash, Instant now);
 

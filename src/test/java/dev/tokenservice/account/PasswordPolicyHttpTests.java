@@ -5,6 +5,8 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.tokenservice.TokenServiceApplication;
 import dev.tokenservice.support.Api;
@@ -368,10 +370,13 @@ class PasswordPolicyHttpTests extends HttpTestSupport {
 				assertThat(wrong.status()).isEqualTo(401);
 				assertThat(hashOf(context, username)).as("a wrong password changes nothing").isEqualTo(cost4Hash);
 
+				long version = versionOf(context, username);
 				Reply login = api.token(username, password);
 				assertThat(login.status()).as(login.toString()).isEqualTo(200);
 				String cost5Hash = hashOf(context, username);
 				assertThat(cost5Hash).startsWith("$2a$05$").isNotEqualTo(cost4Hash);
+				assertThat(versionOf(context, username)).as("no toggle at the same moment gets a 409")
+					.isEqualTo(version);
 				assertThat(api.tokenStatus(login.text("token")).status()).as("the token of the upgrading login")
 					.isEqualTo(200);
 
@@ -422,6 +427,38 @@ class PasswordPolicyHttpTests extends HttpTestSupport {
 			}
 		}
 
+		/**
+		 * A login (on another instance, or one that raised the cost) may move the stored
+		 * hash to the configured algorithm while a password change hashes the new
+		 * password: the password the change proved is still the current one.
+		 */
+		@Test
+		void changePasswordWhenLoginMovesHashMeanwhileThen200AndOnlyNewPasswordWorks() throws Exception {
+			String username = "rehash-race";
+			String password = TestUsers.PASSWORD;
+			String newPassword = "Quill-Harbor-7315-Lantern";
+			BCryptPasswordEncoder cost4 = new BCryptPasswordEncoder(4);
+			// At cost 14 the new password's hash takes about a second: the window.
+			try (ConfigurableApplicationContext context = start("--password.bcrypt_cost=14")) {
+				Api api = api(context);
+				JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+				assertThat(api.register(username, password, "r@example.com").status()).isEqualTo(201);
+				String token = api.tokenFor(username, password);
+				String setHash = "update users set password_hash = ? where username = ?";
+				jdbc.update(setHash, cost4.encode(password), username);
+
+				CompletableFuture<Reply> change = CompletableFuture.supplyAsync(() -> api.postJson("/change-password",
+						Map.of("current_password", password, "new_password", newPassword), token));
+				TimeUnit.MILLISECONDS.sleep(300);
+				jdbc.update(setHash, cost4.encode(password), username);
+				Reply changed = change.get(60, TimeUnit.SECONDS);
+
+				assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+				assertThat(api.token(username, newPassword).status()).isEqualTo(200);
+				assertThat(api.token(username, password).status()).isEqualTo(401);
+			}
+		}
+
 		private ConfigurableApplicationContext start(String... settings) {
 			List<String> args = new ArrayList<>(List.of("--server.port=0", "--data.dir=" + this.dir.resolve("data"),
 					"--config.file=/dev/null", "--jwt.secret=" + OWN_SECRET));
@@ -431,6 +468,11 @@ class PasswordPolicyHttpTests extends HttpTestSupport {
 
 		private static Api api(ConfigurableApplicationContext context) {
 			return new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+		}
+
+		private static long versionOf(ConfigurableApplicationContext context, String username) {
+			return context.getBean(JdbcTemplate.class)
+				.queryForObject("select version from users where username = ?", Long.class, username);
 		}
 
 		private static String hashOf(ConfigurableApplicationContext context, String username) {

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import dev.tokenservice.TokenServiceApplication;
 import dev.tokenservice.support.Api;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -76,6 +77,23 @@ class StartupConfigurationTests {
 				.rootCause()
 				.hasMessage(key + " " + rule);
 			assertThat(analysisLines(output)).containsExactly(ANALYSIS_PREFIX + key + " " + rule);
+		}
+
+		/**
+		 * Each hashing thread holds its own Argon2 memory at once: past half the heap,
+		 * logins would end in OutOfMemoryError.
+		 */
+		@Test
+		void startWhenArgon2MemoryOfAllHashingThreadsExceedsHalfTheHeapThenFailsNamingKey()
+				throws IOException, InterruptedException {
+			String console = consoleOfFailedStart(List.of("-Xmx96m"), "--config.file=/dev/null",
+					"--data.dir=" + StartupConfigurationTests.this.dir.resolve("data"), "--password.algorithm=argon2id",
+					"--password.argon2.memory_kib=65536");
+
+			assertThat(console.lines().map(String::strip).filter((line) -> line.contains(ANALYSIS_PREFIX)))
+				.singleElement(InstanceOfAssertFactories.STRING)
+				.startsWith(ANALYSIS_PREFIX + "password.argon2.memory_kib needs 64 MiB of heap for each of "
+						+ Runtime.getRuntime().availableProcessors() + " hashing threads");
 		}
 
 		/**
@@ -473,7 +491,7 @@ class StartupConfigurationTests {
 		void startWhenDefaultConfigFileIsNotValidYamlThenConsoleShowsOneLineAndNoStackTrace()
 				throws IOException, InterruptedException {
 			Path config = writeConfig("admin:\n  password: Long: Operator-Passphrase\n");
-			String console = consoleOfFailedStartInTheDirectory();
+			String console = consoleOfFailedStart(List.of());
 			assertThat(console.lines().map(String::strip).filter((line) -> line.contains(ANALYSIS_PREFIX)))
 				.containsExactly(ANALYSIS_PREFIX + config + " is not valid YAML: mapping values are not allowed here "
 						+ "(line 2, column 17)");
@@ -487,7 +505,7 @@ class StartupConfigurationTests {
 		@Test
 		void startWhenDefaultConfigFileIsADirectoryThenStopsNamingIt() throws IOException, InterruptedException {
 			Path config = Files.createDirectory(StartupConfigurationTests.this.dir.resolve("config.yml"));
-			String console = consoleOfFailedStartInTheDirectory();
+			String console = consoleOfFailedStart(List.of());
 			assertThat(console.lines().map(String::strip).filter((line) -> line.contains(ANALYSIS_PREFIX)))
 				.containsExactly(
 						ANALYSIS_PREFIX + "config.file names " + config + ", which is a directory, not a file");
@@ -500,34 +518,6 @@ class StartupConfigurationTests {
 			assertThatThrownBy(() -> start(config).close()).isInstanceOf(InvalidConfigurationException.class);
 			assertThat(analysisLines(output)).containsExactly(
 					ANALYSIS_PREFIX + "config.file names " + config + ", which is a directory, not a file");
-		}
-
-		/**
-		 * The service run from a shell in the temporary directory, without CONFIG_FILE;
-		 * the start must fail, and a start that does not is stopped.
-		 */
-		private String consoleOfFailedStartInTheDirectory() throws IOException, InterruptedException {
-			Path console = Files.createTempFile("console", ".txt");
-			ProcessBuilder java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-					"-cp", System.getProperty("java.class.path"), TokenServiceApplication.class.getName(),
-					"--server.port=0")
-				.directory(StartupConfigurationTests.this.dir.toFile())
-				.redirectErrorStream(true)
-				.redirectOutput(console.toFile());
-			java.environment().remove("CONFIG_FILE");
-			Process process = java.start();
-			boolean exited = process.waitFor(2, TimeUnit.MINUTES);
-			if (!exited) {
-				process.destroyForcibly().waitFor();
-			}
-			try {
-				assertThat(exited).as("the start stopped by itself").isTrue();
-				assertThat(process.exitValue()).isNotZero();
-				return Files.readString(console);
-			}
-			finally {
-				Files.delete(console);
-			}
 		}
 
 		/** SnakeYAML marks the column under the quoted line with a caret. */
@@ -642,6 +632,39 @@ class StartupConfigurationTests {
 				Arguments.of("password:\n  argon2:\n    iterations:\n      - 3\n", "password.argon2.iterations"),
 				Arguments.of("limits:\n  failed_logins_per_user:\n    capacity: {n: 5}\n",
 						"limits.failed_logins_per_user.capacity"));
+	}
+
+	/**
+	 * The service run in its own JVM (with these options) from a shell in the temporary
+	 * directory, without CONFIG_FILE; the start must fail, and a start that does not is
+	 * stopped.
+	 */
+	private String consoleOfFailedStart(List<String> jvmOptions, String... args)
+			throws IOException, InterruptedException {
+		Path console = Files.createTempFile("console", ".txt");
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), TokenServiceApplication.class.getName(),
+				"--server.port=0"));
+		command.addAll(List.of(args));
+		ProcessBuilder java = new ProcessBuilder(command).directory(this.dir.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(console.toFile());
+		java.environment().remove("CONFIG_FILE");
+		Process process = java.start();
+		boolean exited = process.waitFor(2, TimeUnit.MINUTES);
+		if (!exited) {
+			process.destroyForcibly().waitFor();
+		}
+		try {
+			assertThat(exited).as("the start stopped by itself").isTrue();
+			assertThat(process.exitValue()).isNotZero();
+			return Files.readString(console);
+		}
+		finally {
+			Files.delete(console);
+		}
 	}
 
 	private Path writeConfig(String yaml) throws IOException {
