@@ -43,6 +43,8 @@ class TokenStatusController {
 	@Operation(operationId = "tokenStatus", summary = "Is this token valid?",
 			description = "Valid: the signature verifies, it has not expired or been revoked, and its user exists, is enabled and has not changed password or logged out everywhere since.")
 	@ApiResponse(responseCode = "200", description = "Token is valid")
+	@ApiResponse(responseCode = "400",
+			description = "A path the HTTP server itself cannot take (`%00`, `%2F` or `%5C` in it)")
 	@ApiResponse(responseCode = "401",
 			description = "Invalid token, for any reason (malformed, expired, tampered, revoked, ...)")
 	@GetMapping("/token_status/{*token}")
@@ -55,6 +57,7 @@ class TokenStatusController {
 			description = "The same check as /token_status/{token}, for the token in `Authorization: Bearer`.",
 			security = @SecurityRequirement(name = "bearer"))
 	@ApiResponse(responseCode = "200", description = "Token is valid")
+	@ApiResponse(responseCode = "400", description = "More than one Authorization header")
 	@ApiResponse(responseCode = "401", description = "No bearer token, or an invalid one")
 	@GetMapping("/token_status")
 	TokenStatusResponse statusOfBearerToken(@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.AUTHORIZATION,

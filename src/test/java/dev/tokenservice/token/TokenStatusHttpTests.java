@@ -212,6 +212,10 @@ class TokenStatusHttpTests extends HttpTestSupport {
 
 	}
 
+	/**
+	 * Well-formed tokens that are still not good; RFC 8725's attacks on the header and
+	 * claims are in {@link JwtAttackHttpTests}.
+	 */
 	@Nested
 	class WhenTokenCrafted {
 
@@ -229,19 +233,6 @@ class TokenStatusHttpTests extends HttpTestSupport {
 					"another-secret-that-is-long-enough-for-hs256");
 
 			assertInvalid(api.tokenStatus(forged));
-		}
-
-		@Test
-		void statusWhenSignedWithHs512AndConfigHs256ThenInvalid() {
-			String otherAlgorithm = TestTokens.sign(TestTokens.claimsFor(userId, username).build(), JWSAlgorithm.HS512,
-					SECRET + SECRET);
-
-			assertInvalid(api.tokenStatus(otherAlgorithm));
-		}
-
-		@Test
-		void statusWhenAlgNoneThen401() {
-			assertInvalid(api.tokenStatus(TestTokens.unsecured(TestTokens.claimsFor(userId, username).build())));
 		}
 
 		@Test
@@ -267,22 +258,6 @@ class TokenStatusHttpTests extends HttpTestSupport {
 			assertInvalid(api.tokenStatus(token));
 		}
 
-		@Test
-		void statusWhenNoExpiryThen401() {
-			assertInvalid(
-					api.tokenStatus(TestTokens.signWith(userId, username, (claims) -> claims.expirationTime(null))));
-		}
-
-		@Test
-		void statusWhenIssuerWrongThen401() {
-			assertInvalid(api.tokenStatus(TestTokens.signWith(userId, username, (claims) -> claims.issuer("evil"))));
-		}
-
-		@Test
-		void statusWhenNoIssuerThen401() {
-			assertInvalid(api.tokenStatus(TestTokens.signWith(userId, username, (claims) -> claims.issuer(null))));
-		}
-
 		@ParameterizedTest
 		@ValueSource(strings = { "abc", "-1", "0", "1.5", "99999999999999999999" })
 		void statusWhenSubjectNotAUserIdThen401(String subject) {
@@ -299,11 +274,6 @@ class TokenStatusHttpTests extends HttpTestSupport {
 		void statusWhenVersionMissingThen401() {
 			assertInvalid(
 					api.tokenStatus(TestTokens.signWith(userId, username, (claims) -> claims.claim("ver", null))));
-		}
-
-		@Test
-		void statusWhenVersionNotANumberThen401() {
-			assertInvalid(api.tokenStatus(TestTokens.signWith(userId, username, (claims) -> claims.claim("ver", "0"))));
 		}
 
 	}
