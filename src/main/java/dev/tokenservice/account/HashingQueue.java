@@ -34,18 +34,23 @@ class HashingQueue implements DisposableBean {
 	private final Executor expiry;
 
 	HashingQueue(PasswordProperties properties) {
-		int cores = Runtime.getRuntime().availableProcessors();
+		int count = threadCount();
 		Duration timeout = properties.hashingTimeout();
 		this.expiry = CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		this.threads = new ThreadPoolTaskExecutor();
-		this.threads.setCorePoolSize(cores);
-		this.threads.setMaxPoolSize(cores);
+		this.threads.setCorePoolSize(count);
+		this.threads.setMaxPoolSize(count);
 		this.threads.setQueueCapacity(properties.hashingQueue());
 		this.threads.setThreadNamePrefix("hashing-");
 		this.threads.setTaskDecorator(HashingQueue::withCallersLogContext);
 		this.threads.setWaitForTasksToCompleteOnShutdown(true);
 		this.threads.setAwaitTerminationMillis(timeout.toMillis());
 		this.threads.initialize();
+	}
+
+	/** One per core: hashing is all CPU. */
+	static int threadCount() {
+		return Runtime.getRuntime().availableProcessors();
 	}
 
 	/**

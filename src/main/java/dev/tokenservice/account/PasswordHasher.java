@@ -62,11 +62,11 @@ class PasswordHasher {
 	}
 
 	/**
-	 * Each hashing thread (one per core) holds one hash's memory at a time, in the heap:
-	 * together at most half of it, or logins end in OutOfMemoryError.
+	 * Each hashing thread holds one hash's memory at a time, in the heap: together at
+	 * most half of it, or logins end in OutOfMemoryError.
 	 */
 	private static void requireHeapFor(int memoryKib) {
-		int threads = Runtime.getRuntime().availableProcessors();
+		int threads = HashingQueue.threadCount();
 		long heapMib = Runtime.getRuntime().maxMemory() / (1024 * 1024);
 		if ((long) memoryKib * threads / 1024 > heapMib / 2) {
 			throw new InvalidConfigurationException("password.argon2.memory_kib",

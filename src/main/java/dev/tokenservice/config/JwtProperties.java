@@ -49,9 +49,8 @@ public record JwtProperties(String secret, HmacAlgorithm algorithm,
 			throw new InvalidConfigurationException("jwt.secret", "is not random enough (fewer than "
 					+ MIN_DISTINCT_SECRET_CHARACTERS + " different characters): use e.g. openssl rand -base64 48");
 		}
-		// A token's times are whole seconds (RFC 7519 §2): 500ms would issue tokens
-		// already
-		// expired, 1500ms tokens that live one second.
+		// A token's times are whole seconds (RFC 7519 §2): at 500ms every token would
+		// be born expired, at 1500ms live one second.
 		if (expirationTime == null || expirationTime.toSeconds() < 1 || expirationTime.getNano() != 0) {
 			throw new InvalidConfigurationException("jwt.expiration_time",
 					"must be a positive number of minutes, or of seconds such as 90s");
