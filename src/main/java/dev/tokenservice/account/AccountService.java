@@ -241,7 +241,7 @@ public class AccountService {
 	 */
 	private void upgradeHashIfWeaker(UserAccount user, String password) {
 		if (this.hasher.needsUpgrade(user.getPasswordHash())) {
-			this.users.replacePasswordHash(user.getId(), user.getPasswordHash(), this.hasher.hash(password),
+			this.users.replacePasswordHash(user.getId(), user.getPasswordHash(), this.hasher.rehash(password),
 					this.clock.instant());
 		}
 	}

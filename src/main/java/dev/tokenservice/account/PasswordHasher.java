@@ -93,6 +93,16 @@ class PasswordHasher {
 		return this.configured.encode(normalized(password));
 	}
 
+	/**
+	 * A new hash of a password {@link #matches} accepted, moving it to the configured
+	 * algorithm: of its normalized form, or as typed when only that fits 72 bytes (a hash
+	 * from before normalization, of a password such as "½½½…" that NFKC makes longer).
+	 */
+	String rehash(String password) {
+		String normalized = normalized(password);
+		return this.configured.encode(fitsBcrypt(normalized) ? normalized : password);
+	}
+
 	boolean matches(String password, @Nullable String storedHash) {
 		String normalized = normalized(password);
 		// Hashes made before passwords were normalized hold them as typed.
@@ -100,9 +110,11 @@ class PasswordHasher {
 	}
 
 	private boolean compare(String password, @Nullable String storedHash) {
-		boolean hashable = fitsBcrypt(password);
 		String hash = (storedHash != null) ? storedHash : this.dummyHash.get();
-		boolean matched = encoderOf(hash).matches(hashable ? password : FILLER, hash);
+		PasswordEncoder encoder = encoderOf(hash);
+		// Argon2 takes any length: earlier logins stored the too-long normalized form.
+		boolean hashable = (encoder == this.argon2) ? !password.isEmpty() : fitsBcrypt(password);
+		boolean matched = encoder.matches(hashable ? password : FILLER, hash);
 		return hashable && storedHash != null && matched;
 	}
 

@@ -7,8 +7,15 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The data directory, created (owner-only) and tried for writing before H2 opens anything
@@ -18,7 +25,12 @@ import java.util.stream.Stream;
  */
 final class DataDirectory {
 
+	private static final Logger logger = LoggerFactory.getLogger(DataDirectory.class);
+
 	private static final Path PROC_SELF = Path.of("/proc/self");
+
+	private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.OTHERS_READ,
+			PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
 	private DataDirectory() {
 	}
@@ -43,6 +55,28 @@ final class DataDirectory {
 		if (written) {
 			requireWritable(absolute);
 			requireUsableFiles(absolute);
+			warnIfOpenToOthers(absolute);
+		}
+	}
+
+	/**
+	 * The service makes its directory owner-only, but the first versions, a bind mount or
+	 * a hand-made directory may let every local user read the password hashes. A warning,
+	 * not a refusal (PostgreSQL's choice for its own data), so an upgrade still starts.
+	 */
+	private static void warnIfOpenToOthers(Path dir) {
+		Set<PosixFilePermission> permissions;
+		try {
+			permissions = Files.getPosixFilePermissions(dir);
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			return; // no POSIX modes here (Windows): nothing to say
+		}
+		if (permissions.stream().anyMatch(OTHERS::contains)) {
+			logger.warn(
+					"data.dir {} is open to other users ({}): they can read the password hashes, and the signing "
+							+ "secret if it was generated there. Close it: chmod o-rwx {}",
+					dir.normalize(), PosixFilePermissions.toString(permissions), dir.normalize());
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.tokenservice.account;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -424,6 +426,61 @@ class PasswordPolicyHttpTests extends HttpTestSupport {
 				assertThat(api(context).token(username, password).status()).as("an Argon2id hash still verifies")
 					.isEqualTo(200);
 				assertThat(hashOf(context, username)).startsWith("$2a$04$");
+			}
+		}
+
+		/**
+		 * Hashes from before normalization hold the password as typed, which may fit
+		 * BCrypt's 72 bytes where its normalized form does not: NFKC makes each "½" (2
+		 * bytes) "1⁄2" (5). Moving such a hash keeps the form BCrypt can take.
+		 */
+		@ParameterizedTest
+		@ValueSource(strings = { "--password.bcrypt_cost=5", "--password.algorithm=argon2id" })
+		void loginWhenHashAsTypedMovesAndNormalizedFormTooLongThenStillLogsIn(String setting) {
+			String username = "as-typed";
+			String password = "Sun-Orchard-8142-Quill-" + "½¼¾".repeat(8) + "Q";
+			assertThat(password.getBytes(StandardCharsets.UTF_8)).hasSize(72);
+			String asTyped;
+			try (ConfigurableApplicationContext context = start("--password.bcrypt_cost=4")) {
+				assertThat(api(context).register(username, TestUsers.PASSWORD, "t@example.com").status())
+					.isEqualTo(201);
+				context.getBean(JdbcTemplate.class)
+					.update("update users set password_hash = ? where username = ?",
+							new BCryptPasswordEncoder(4).encode(password), username);
+				asTyped = hashOf(context, username);
+			}
+
+			try (ConfigurableApplicationContext context = start(setting, "--password.argon2.memory_kib=7168",
+					"--password.argon2.iterations=1")) {
+				Api api = api(context);
+				Reply moving = api.token(username, password);
+				assertThat(moving.status()).as(moving.toString()).isEqualTo(200);
+				assertThat(hashOf(context, username)).as("moved").isNotEqualTo(asTyped);
+				assertThat(api.token(username, password).status()).as("after the move").isEqualTo(200);
+			}
+
+			try (ConfigurableApplicationContext context = start("--password.bcrypt_cost=4")) {
+				assertThat(api(context).token(username, password).status()).as("and back").isEqualTo(200);
+			}
+		}
+
+		/** Such a move used to store an Argon2id hash of the too-long normalized form. */
+		@Test
+		void loginWhenArgon2HashOfNormalizedFormLongerThan72BytesThenLogsIn() {
+			String username = "long-argon2";
+			String password = "Sun-Orchard-8142-Quill-" + "½¼¾".repeat(8) + "Q";
+			try (ConfigurableApplicationContext context = start("--password.algorithm=argon2id",
+					"--password.argon2.memory_kib=7168", "--password.argon2.iterations=1")) {
+				Api api = api(context);
+				assertThat(api.register(username, TestUsers.PASSWORD, "l@example.com").status()).isEqualTo(201);
+				context.getBean(JdbcTemplate.class)
+					.update("update users set password_hash = ? where username = ?",
+							Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()
+								.encode(Normalizer.normalize(password, Normalizer.Form.NFKC)),
+							username);
+
+				assertThat(api.token(username, password).status()).isEqualTo(200);
+				assertThat(api.token(username, TestUsers.PASSWORD).status()).isEqualTo(401);
 			}
 		}
 

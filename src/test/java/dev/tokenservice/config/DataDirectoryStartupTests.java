@@ -118,6 +118,27 @@ class DataDirectoryStartupTests {
 		assertOneLineBeforeTheDatabase(output.getAll(), "data.dir " + file + " is a file, not a directory");
 	}
 
+	/**
+	 * The first versions made the directory rwxr-xr-x: an upgrade keeps starting on it,
+	 * and says how to close it.
+	 */
+	@Test
+	void startWhenDataDirOpenToOtherUsersThenWarnsHowToCloseIt(CapturedOutput output) throws IOException {
+		Path data = Files.createDirectory(this.dir.resolve("data"));
+		Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+		start(data).close();
+
+		assertThat(output.getAll()).contains("data.dir " + data + " is open to other users (rwxr-xr-x): they can "
+				+ "read the password hashes, and the signing secret if it was generated there. Close it: chmod o-rwx "
+				+ data);
+
+		Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-x---"));
+		int printed = output.getAll().length();
+		start(data).close();
+		assertThat(output.getAll().substring(printed)).contains("Tomcat started on port")
+			.doesNotContain("open to other users");
+	}
+
 	/** Nobody, root included, creates a directory in /proc. */
 	@Test
 	void startWhenDataDirUnderProcThenFailsWithOneLine(CapturedOutput output) throws IOException {
