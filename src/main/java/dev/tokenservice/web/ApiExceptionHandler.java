@@ -22,6 +22,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
+import org.hibernate.TransactionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.DatabindException;
@@ -68,8 +69,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-	/** SQLSTATE classes 08 (connection exception) and 57 (operator intervention). */
-	private static final Pattern CONNECTION_LOST = Pattern.compile("(08|57)...");
+	/**
+	 * SQLSTATE classes 08 (connection exception), 53 (insufficient resources: a full
+	 * disk, too many connections) and 57 (operator intervention, a statement timeout), a
+	 * read-only database (25006) and a lock not granted in time (55P03).
+	 */
+	private static final Pattern DATABASE_UNABLE = Pattern.compile("(08|53|57)...|25006|55P03");
 
 	/**
 	 * SQLSTATEs of tables, columns or rights that are not there: no such table (42P01,
@@ -198,15 +203,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	/**
-	 * A connection the server ended (SQLSTATE class 08, or 57 for a shutdown or
-	 * failover), which JPA, unlike plain JDBC, reports uncategorised; or the embedded
-	 * database could not write its file, e.g. the disk is full: H2 reports that as an
-	 * uncategorised error around the {@link IOException} (and closes its store, so later
-	 * requests get the 503 of an unavailable database until a restart).
+	 * What JPA, unlike plain JDBC, reports uncategorised: a connection the server ended
+	 * or a database that cannot take writes now ({@link #DATABASE_UNABLE}), rights or
+	 * tables out of reach ({@link #SCHEMA_MISSING}), a commit or rollback on a connection
+	 * the pool already closed (which has no SQLSTATE); or the embedded database could not
+	 * write its file, e.g. the disk is full: H2 reports that as an uncategorised error
+	 * around the {@link IOException} (and closes its store, so later requests get the 503
+	 * of an unavailable database until a restart).
 	 */
 	@ExceptionHandler({ UncategorizedDataAccessException.class, TransactionSystemException.class })
 	ResponseEntity<ErrorResponse> storageFailure(RuntimeException ex) {
-		if (hasSqlState(ex, CONNECTION_LOST)) {
+		if (hasSqlState(ex, DATABASE_UNABLE) || hasSqlState(ex, SCHEMA_MISSING)
+				|| (FailureTrace.causeOf(ex, TransactionException.class) != null
+						&& FailureTrace.causeOf(ex, SQLException.class) != null)) {
 			return databaseUnavailable(ex);
 		}
 		IOException io = FailureTrace.causeOf(ex, IOException.class);

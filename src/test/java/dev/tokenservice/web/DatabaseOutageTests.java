@@ -9,6 +9,11 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import dev.tokenservice.TokenServiceApplication;
 import dev.tokenservice.support.Api;
 import dev.tokenservice.support.Concurrently;
@@ -82,6 +90,8 @@ class DatabaseOutageTests {
 
 	private TcpProxy proxy;
 
+	private String serviceUrl;
+
 	private ConfigurableApplicationContext context;
 
 	private Api api;
@@ -98,9 +108,13 @@ class DatabaseOutageTests {
 		assertThat(url.matches()).as(this.database.url()).isTrue();
 		int port = (url.group(2) != null) ? Integer.parseInt(url.group(2)) : 5432;
 		this.proxy = TcpProxy.to(url.group(1), port);
+		this.serviceUrl = "jdbc:postgresql://127.0.0.1:" + this.proxy.port() + "/" + url.group(3);
+		startService(this.serviceUrl);
+	}
+
+	private void startService(String databaseUrl) {
 		this.context = SpringApplication.run(TokenServiceApplication.class, "--server.port=0",
-				"--data.dir=" + this.dir.resolve("data"), "--config.file=/dev/null",
-				"--database.url=jdbc:postgresql://127.0.0.1:" + this.proxy.port() + "/" + url.group(3),
+				"--data.dir=" + this.dir.resolve("data"), "--config.file=/dev/null", "--database.url=" + databaseUrl,
 				"--database.username=" + this.database.username(),
 				"--database.connection_timeout=" + CONNECTION_TIMEOUT.toMillis() + "ms",
 				"--jwt.secret=database-outage-secret-long-enough-for-hs256", "--password.bcrypt_cost=4");
@@ -137,6 +151,110 @@ class DatabaseOutageTests {
 	@Test
 	void outageWhenDatabaseBlackholedThen503AndRecoveryWithoutRestart() throws Exception {
 		outageThenRecovery(this.proxy::blackhole);
+	}
+
+	/**
+	 * A lock held in the database (a migration, an administrator's transaction): each
+	 * request that needs the table gets its 503 within the timeout, and the server ends
+	 * the waiting statement too. Otherwise every timed-out connection is replaced while
+	 * its session waits on, until one lock holds every connection the server has.
+	 */
+	@Test
+	void lockWhenTableLockedThen503AndNoSessionLeftWaiting() throws Exception {
+		String token = this.api.tokenFor(TestUsers.registered(this.api, "locked"), TestUsers.PASSWORD);
+		try (Connection holder = DriverManager.getConnection(this.database.url(), this.database.username(), "")) {
+			holder.setAutoCommit(false);
+			holder.createStatement().execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+			SoftAssertions locked = new SoftAssertions();
+			for (int round = 0; round < 2; round++) {
+				assertCrowdUnavailable(locked, DEFAULT_POOL_SIZE,
+						request("/me").header("Authorization", "Bearer " + token).build());
+			}
+			locked.assertThat(sessionsWaitingForLock(holder)).as("sessions still waiting for the lock").isZero();
+			locked.assertAll();
+			holder.rollback();
+		}
+		assertThat(this.api.withToken("GET", "/me", token).status()).as("after the lock").isEqualTo(200);
+	}
+
+	/**
+	 * What a plain CREATE INDEX takes: reads go on, writes wait. Here with the URL's own
+	 * session options (none), so the driver's timeout ends the write, and the rollback on
+	 * the connection the pool then closed fails too: still the database's 503.
+	 */
+	@Test
+	void writeWhenTableLockedForSharingAndUrlSetsItsOwnOptionsThen503() throws Exception {
+		this.context.close();
+		startService(this.serviceUrl + "?options=-c%20application_name=outage");
+		String token = this.api.tokenFor(TestUsers.registered(this.api, "shared"), TestUsers.PASSWORD);
+		try (Connection holder = DriverManager.getConnection(this.database.url(), this.database.username(), "")) {
+			holder.setAutoCommit(false);
+			holder.createStatement().execute("LOCK TABLE users IN SHARE MODE");
+			SoftAssertions shared = new SoftAssertions();
+			shared.assertThat(this.api.withToken("GET", "/me", token).status()).as("a read").isEqualTo(200);
+			String newcomer = TestUsers.uniqueName("during-lock");
+			assertUnavailable(shared, "POST /register-user", postJson("/register-user", Map.of("username", newcomer,
+					"password", TestUsers.PASSWORD, "email", TestUsers.emailOf(newcomer))));
+			shared.assertAll();
+			holder.rollback();
+		}
+	}
+
+	/**
+	 * A database that takes no writes for now (a replica promoted late, an
+	 * administrator's read-only switch) is unavailable, not the service's own failure.
+	 */
+	@Test
+	void writeWhenDatabaseReadOnlyThen503() throws Exception {
+		String token = this.api.tokenFor(TestUsers.registered(this.api, "read-only"), TestUsers.PASSWORD);
+		String database = this.database.url().replaceAll(".*/([^/?]+).*", "$1");
+		this.database.executeInDatabase("ALTER DATABASE " + database + " SET default_transaction_read_only = on");
+		// New sessions take the setting.
+		this.context.getBean(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
+		SoftAssertions readOnly = new SoftAssertions();
+		assertUnavailable(readOnly, "POST /revoke",
+				post("/revoke", "application/x-www-form-urlencoded", Api.form(Map.of("token", token))));
+		readOnly.assertAll();
+
+		this.database.executeInDatabase("SET default_transaction_read_only = off",
+				"ALTER DATABASE " + database + " RESET default_transaction_read_only");
+		this.context.getBean(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
+		assertThat(this.api.postForm("/revoke", Api.form(Map.of("token", token))).status()).isEqualTo(200);
+	}
+
+	/**
+	 * A session frozen mid-transaction (its network gone without a word) is ended by the
+	 * server with its locks, well before the system's TCP timeouts would.
+	 */
+	@Test
+	void sessionsWhenPostgresqlThenServerEndsIdleTransactionsAndLostClients() throws Exception {
+		try (Connection connection = this.context.getBean(DataSource.class).getConnection();
+				Statement statement = connection.createStatement()) {
+			assertThat(setting(statement, "statement_timeout")).isEqualTo("1500ms");
+			assertThat(setting(statement, "idle_in_transaction_session_timeout")).isEqualTo("4s");
+			assertThat(setting(statement, "tcp_keepalives_idle")).isEqualTo("30");
+		}
+	}
+
+	private static String setting(Statement statement, String name) throws SQLException {
+		try (ResultSet result = statement.executeQuery("SHOW " + name)) {
+			result.next();
+			return result.getString(1);
+		}
+	}
+
+	private int sessionsWaitingForLock(Connection holder) throws SQLException, InterruptedException {
+		int waiting = -1;
+		for (int attempt = 0; attempt < 20 && waiting != 0; attempt++) {
+			try (Statement statement = holder.createStatement();
+					ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
+							+ " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+				result.next();
+				waiting = result.getInt(1);
+			}
+			Thread.sleep(100);
+		}
+		return waiting;
 	}
 
 	/**
