@@ -18,17 +18,18 @@ class DatabaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<SQLExcep
 
 	@Override
 	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, SQLException cause) {
+		SQLException timeout = statementTimedOut(rootFailure);
+		if (timeout != null) {
+			return new FailureAnalysis(
+					"The database did not answer a statement within database.connection_timeout (SQLSTATE "
+							+ timeout.getSQLState() + ")",
+					"Look for a session holding a lock on the service's tables (pg_locks), or raise "
+							+ "database.connection_timeout (DATABASE_CONNECTIONTIMEOUT), then start again.",
+					timeout);
+		}
 		SQLException connection = connectionFailure(rootFailure);
 		if (connection == null) {
 			return null;
-		}
-		if (timedOut(rootFailure)) {
-			return new FailureAnalysis(
-					"The database did not answer a statement within database.connection_timeout (SQLSTATE "
-							+ connection.getSQLState() + ")",
-					"Look for a session holding a lock on the service's tables (pg_locks), or raise "
-							+ "database.connection_timeout (DATABASE_CONNECTIONTIMEOUT), then start again.",
-					connection);
 		}
 		return new FailureAnalysis(
 				"Cannot connect to the database: " + connection.getMessage() + " (SQLSTATE " + connection.getSQLState()
@@ -39,11 +40,18 @@ class DatabaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<SQLExcep
 	}
 
 	/**
-	 * The connection was made but a statement's answer took longer than the driver's
-	 * socket timeout: a lock held elsewhere, not an address or a password.
+	 * The connection was made but a statement took too long: the server ended it (57014,
+	 * its statement timeout) or the driver's socket timeout did (08006). A lock held
+	 * elsewhere, not an address or a password; a connection never made (08001) is not
+	 * this.
 	 */
-	private static boolean timedOut(Throwable failure) {
-		return FailureCauses.first(failure, SocketTimeoutException.class) != null;
+	private static @Nullable SQLException statementTimedOut(Throwable failure) {
+		SQLException canceled = innermost(failure, "57014");
+		if (canceled != null) {
+			return canceled;
+		}
+		SQLException lost = innermost(failure, "08006");
+		return (lost != null && FailureCauses.first(failure, SocketTimeoutException.class) != null) ? lost : null;
 	}
 
 	/**
@@ -51,9 +59,13 @@ class DatabaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<SQLExcep
 	 * (connection), 28 (authorization) or 3D000 (no such database).
 	 */
 	private static @Nullable SQLException connectionFailure(Throwable failure) {
+		return innermost(failure, "08...|28...|3D000");
+	}
+
+	private static @Nullable SQLException innermost(Throwable failure, String sqlStates) {
 		return FailureCauses.of(failure)
 			.filter((cause) -> cause instanceof SQLException sql && sql.getSQLState() != null
-					&& sql.getSQLState().matches("08...|28...|3D000"))
+					&& sql.getSQLState().matches(sqlStates))
 			.map(SQLException.class::cast)
 			.reduce((outer, inner) -> inner)
 			.orElse(null);

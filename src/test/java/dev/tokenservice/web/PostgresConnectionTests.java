@@ -1,6 +1,8 @@
 package dev.tokenservice.web;
 
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -12,6 +14,7 @@ import dev.tokenservice.TokenServiceApplication;
 import dev.tokenservice.config.InvalidConfigurationException;
 import dev.tokenservice.support.Api;
 import dev.tokenservice.support.PostgresTestDatabase;
+import dev.tokenservice.support.TcpProxy;
 import dev.tokenservice.support.TestUsers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,8 +130,9 @@ class PostgresConnectionTests {
 	}
 
 	/**
-	 * A statement held up by a lock ends at the driver's socket timeout: the database was
-	 * reached, so the address and password are not the thing to check.
+	 * A statement held up by a lock ends at the server's statement timeout, just before
+	 * the driver's socket timeout: the database was reached, so the address and password
+	 * are not the thing to check.
 	 */
 	@Test
 	void startWhenTableLockedLongerThanTimeoutThenFailsNamingTheTimeout(CapturedOutput output) throws SQLException {
@@ -145,8 +149,32 @@ class PostgresConnectionTests {
 		}
 		assertThat(output.getAll())
 			.contains(
-					"The database did not answer a statement within " + "database.connection_timeout (SQLSTATE 08006)")
+					"The database did not answer a statement within " + "database.connection_timeout (SQLSTATE 57014)")
 			.doesNotContain("Cannot connect to the database");
+	}
+
+	/**
+	 * A server whose network swallows everything (a firewall dropping packets): the
+	 * connection is never made, so the address is the thing to check, not a lock.
+	 */
+	@Test
+	void startWhenServerNeverAnswersThenFailsNamingTheConnection(CapturedOutput output) {
+		Matcher url = Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/(.*)").matcher(this.database.url());
+		assertThat(url.matches()).isTrue();
+		try (TcpProxy proxy = TcpProxy.to(url.group(1),
+				(url.group(2) != null) ? Integer.parseInt(url.group(2)) : 5432)) {
+			proxy.blackhole();
+			assertThatThrownBy(() -> SpringApplication
+				.run(TokenServiceApplication.class, "--server.port=0", "--data.dir=" + this.dir.resolve("blackhole"),
+						"--config.file=/dev/null",
+						"--database.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + url.group(3),
+						"--database.username=" + this.database.username(), "--database.connection_timeout=1s",
+						"--jwt.secret=postgres-connection-secret-long-enough-for-hs256")
+				.close()).isNotNull();
+		}
+		assertThat(output.getAll()).contains("Cannot connect to the database: ")
+			.contains("(SQLSTATE 08001)")
+			.doesNotContain("did not answer a statement");
 	}
 
 	/**
