@@ -65,12 +65,15 @@ final class DataDirectory {
 	 * not a refusal (PostgreSQL's choice for its own data), so an upgrade still starts.
 	 */
 	private static void warnIfOpenToOthers(Path dir) {
+		if (!PrivateFiles.hasModes()) {
+			return;
+		}
 		Set<PosixFilePermission> permissions;
 		try {
 			permissions = Files.getPosixFilePermissions(dir);
 		}
-		catch (IOException | UnsupportedOperationException ex) {
-			return; // no POSIX modes here (Windows): nothing to say
+		catch (IOException ex) {
+			throw refused(dir, "cannot be inspected", reason(ex));
 		}
 		if (permissions.stream().anyMatch(OTHERS::contains)) {
 			logger.warn(

@@ -14,12 +14,17 @@ public final class PrivateFiles {
 	}
 
 	public static FileAttribute<?>[] ownerOnly(boolean directory) {
-		if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+		if (!hasModes()) {
 			return new FileAttribute<?>[0];
 		}
 		String permissions = directory ? "rwx------" : "rw-------";
 		return new FileAttribute<?>[] {
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)) };
+	}
+
+	/** Whether files have POSIX owner, group and other modes here (not on Windows). */
+	static boolean hasModes() {
+		return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 	}
 
 }

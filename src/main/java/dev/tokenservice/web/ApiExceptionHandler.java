@@ -213,9 +213,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	 */
 	@ExceptionHandler({ UncategorizedDataAccessException.class, TransactionSystemException.class })
 	ResponseEntity<ErrorResponse> storageFailure(RuntimeException ex) {
-		if (hasSqlState(ex, DATABASE_UNABLE) || hasSqlState(ex, SCHEMA_MISSING)
-				|| (FailureTrace.causeOf(ex, TransactionException.class) != null
-						&& FailureTrace.causeOf(ex, SQLException.class) != null)) {
+		if (hasSqlState(ex, DATABASE_UNABLE) || hasSqlState(ex, SCHEMA_MISSING) || settlingFailed(ex)) {
 			return databaseUnavailable(ex);
 		}
 		IOException io = FailureTrace.causeOf(ex, IOException.class);
@@ -236,6 +234,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ErrorResponse> schemaUnavailable(InvalidDataAccessResourceUsageException ex) {
 		return hasSqlState(ex, SCHEMA_MISSING) ? databaseUnavailable(ex) : unexpected(ex);
+	}
+
+	/** A commit or rollback the driver could not carry out: the connection is gone. */
+	private static boolean settlingFailed(RuntimeException ex) {
+		return FailureTrace.causeOf(ex, TransactionException.class) != null
+				&& FailureTrace.causeOf(ex, SQLException.class) != null;
 	}
 
 	private static boolean hasSqlState(RuntimeException ex, Pattern states) {
