@@ -1,8 +1,10 @@
 package dev.tokenservice.config;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
@@ -24,6 +26,9 @@ class DatabaseConfiguration {
 
 	/** How much sooner than the driver the server ends a statement. */
 	private static final long SERVER_FIRST_MS = 500;
+
+	/** PostgreSQL's read_only_sql_transaction: the session may not write. */
+	private static final String READ_ONLY_SESSION = "25006";
 
 	/** H2's {@code ErrorCode.DATABASE_IS_CLOSED}. */
 	private static final int H2_DATABASE_IS_CLOSED = 90098;
@@ -52,6 +57,7 @@ class DatabaseConfiguration {
 			long socketTimeoutSeconds = Math.max(1, timeout / 1000);
 			dataSource.addDataSourceProperty("socketTimeout", String.valueOf(socketTimeoutSeconds));
 			dataSource.setConnectionInitSql(serverSideTimeouts(socketTimeoutSeconds * 1000));
+			dataSource.setExceptionOverride(new RenewReadOnlySessions(dataSource));
 		}
 		else {
 			dataSource.setExceptionOverride(new ReopenClosedH2(dataSource));
@@ -82,6 +88,43 @@ class DatabaseConfiguration {
 						+ ours.replace('.', '_').toUpperCase(Locale.ROOT) + ") instead");
 			}
 		}
+	}
+
+	/**
+	 * A session that may not write stays so: one opened while the database was switched
+	 * to read-only keeps that default once the switch is undone, and one left on an old
+	 * primary that a failover made read-only without ending its sessions stays there. The
+	 * pool would keep such connections for their whole lifetime (30 minutes), every write
+	 * on them a 503. A refusal therefore renews the pool, at most once a second so that a
+	 * database that stays read-only is not flooded with new connections; each connection
+	 * is closed when it comes back, after its rollback.
+	 */
+	private static final class RenewReadOnlySessions implements SQLExceptionOverride {
+
+		private static final long RENEWAL_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+
+		private final HikariDataSource pool;
+
+		private final AtomicLong lastRenewal = new AtomicLong(System.nanoTime() - RENEWAL_INTERVAL_NANOS);
+
+		RenewReadOnlySessions(HikariDataSource pool) {
+			this.pool = pool;
+		}
+
+		@java.lang.Override
+		public Override adjudicate(SQLException ex) {
+			if (READ_ONLY_SESSION.equals(ex.getSQLState()) && renewalDue()) {
+				this.pool.getHikariPoolMXBean().softEvictConnections();
+			}
+			return Override.CONTINUE_EVICT;
+		}
+
+		private boolean renewalDue() {
+			long now = System.nanoTime();
+			long last = this.lastRenewal.get();
+			return now - last >= RENEWAL_INTERVAL_NANOS && this.lastRenewal.compareAndSet(last, now);
+		}
+
 	}
 
 	/**

@@ -53,6 +53,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.scheduling.TaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A PostgreSQL outage, made by cutting a {@link TcpProxy} between the service and the
@@ -195,11 +196,16 @@ class DatabaseOutageTests {
 					throw new UncheckedIOException(ex);
 				}
 			});
+			int start = this.output.getAll().length();
 			endSessionWaitingForLock(holder);
 			SoftAssertions ended = new SoftAssertions();
 			Reply answer = reply.get(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 			ended.assertThat(answer.status()).as("POST /register-user: %s", answer).isEqualTo(503);
 			ended.assertThat(answer.header("Retry-After")).isPresent();
+			ended.assertThat(this.output.getAll().substring(start))
+				.as("the log")
+				.doesNotContain("\tat ")
+				.doesNotContain("terminating connection due to administrator command");
 			ended.assertAll();
 			holder.rollback();
 		}
@@ -221,24 +227,40 @@ class DatabaseOutageTests {
 
 	/**
 	 * A database that takes no writes for now (a replica promoted late, an
-	 * administrator's read-only switch) is unavailable, not the service's own failure.
+	 * administrator's read-only switch) is unavailable, not the service's own failure;
+	 * and once it takes writes again the service writes again by itself, though every
+	 * pooled session was opened read-only (as sessions left on the old primary after a
+	 * failover, which the pool would otherwise keep for their whole lifetime).
 	 */
 	@Test
-	void writeWhenDatabaseReadOnlyThen503() throws Exception {
+	void writeWhenDatabaseReadOnlyThen503AndWritesAgainOnceWritable() throws Exception {
 		String token = this.api.tokenFor(TestUsers.registered(this.api, "read-only"), TestUsers.PASSWORD);
 		String database = this.database.url().replaceAll(".*/([^/?]+).*", "$1");
 		this.database.executeInDatabase("ALTER DATABASE " + database + " SET default_transaction_read_only = on");
+		HikariDataSource pool = this.context.getBean(HikariDataSource.class);
 		// New sessions take the setting.
-		this.context.getBean(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
+		pool.getHikariPoolMXBean().softEvictConnections();
 		SoftAssertions readOnly = new SoftAssertions();
 		assertUnavailable(readOnly, "POST /revoke",
 				post("/revoke", "application/x-www-form-urlencoded", Api.form(Map.of("token", token))));
 		readOnly.assertAll();
+		await().atMost(ANSWER_WITHIN)
+			.until(() -> pool.getHikariPoolMXBean().getTotalConnections() == DEFAULT_POOL_SIZE);
 
 		this.database.executeInDatabase("SET default_transaction_read_only = off",
 				"ALTER DATABASE " + database + " RESET default_transaction_read_only");
-		this.context.getBean(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
-		assertThat(this.api.postForm("/revoke", Api.form(Map.of("token", token))).status()).isEqualTo(200);
+		Instant writable = Instant.now();
+		List<Integer> statuses = new ArrayList<>();
+		await().atMost(RECOVERY_WITHIN).pollInterval(Duration.ofMillis(50)).until(() -> {
+			statuses.add(this.api.postForm("/revoke", Api.form(Map.of("token", token))).status());
+			return statuses.get(statuses.size() - 1) == 200;
+		});
+		this.timings.add("POST /revoke 200 " + Duration.between(writable, Instant.now()).toMillis()
+				+ " ms after the database took writes again, after " + (statuses.size() - 1) + " 503s");
+		assertThat(Duration.between(writable, Instant.now())).as("writing again after %s", statuses)
+			.isLessThan(ANSWER_WITHIN);
+		assertThat(statuses).containsOnly(503, 200);
+		assertThat(this.output.getAll()).as("the log").doesNotContain("\tat ");
 	}
 
 	/**
