@@ -12,9 +12,13 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  * Turns a start-up that cannot reach the database (refused or unknown host, no such
  * database, no such role, wrong password) into one line with the driver's reason, which
  * names the host, database or role but never the password, instead of some ninety lines
- * of nested causes.
+ * of nested causes; likewise one that cannot migrate a database that takes no writes, or
+ * whose statement waited too long.
  */
 class DatabaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<SQLException> {
+
+	/** PostgreSQL's read_only_sql_transaction. */
+	private static final String READ_ONLY = "25006";
 
 	@Override
 	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, SQLException cause) {
@@ -26,6 +30,15 @@ class DatabaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<SQLExcep
 					"Look for a session holding a lock on the service's tables (pg_locks), or raise "
 							+ "database.connection_timeout (DATABASE_CONNECTIONTIMEOUT), then start again.",
 					timeout);
+		}
+		SQLException readOnly = innermost(rootFailure, READ_ONLY);
+		if (readOnly != null) {
+			return new FailureAnalysis(
+					"The database takes no writes (SQLSTATE 25006): it is a standby, or default_transaction_read_only "
+							+ "is on, so the service's tables cannot be created or migrated",
+					"Point database.url (DATABASE_URL) at the primary (with several servers, add "
+							+ "targetServerType=primary), or turn the read-only setting off, then start again.",
+					readOnly);
 		}
 		SQLException connection = connectionFailure(rootFailure);
 		if (connection == null) {

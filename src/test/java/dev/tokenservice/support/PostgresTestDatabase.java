@@ -46,6 +46,11 @@ public final class PostgresTestDatabase implements AutoCloseable {
 		return this.serverUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + this.name + "$1");
 	}
 
+	/** The name of this database, as in {@code ALTER DATABASE}. */
+	public String name() {
+		return this.name;
+	}
+
 	public String username() {
 		String user = System.getenv(USER_VARIABLE);
 		return (user != null && !user.isBlank()) ? user : "postgres";

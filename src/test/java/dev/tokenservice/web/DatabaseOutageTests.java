@@ -235,7 +235,7 @@ class DatabaseOutageTests {
 	@Test
 	void writeWhenDatabaseReadOnlyThen503AndWritesAgainOnceWritable() throws Exception {
 		String token = this.api.tokenFor(TestUsers.registered(this.api, "read-only"), TestUsers.PASSWORD);
-		String database = this.database.url().replaceAll(".*/([^/?]+).*", "$1");
+		String database = this.database.name();
 		this.database.executeInDatabase("ALTER DATABASE " + database + " SET default_transaction_read_only = on");
 		HikariDataSource pool = this.context.getBean(HikariDataSource.class);
 		// New sessions take the setting.

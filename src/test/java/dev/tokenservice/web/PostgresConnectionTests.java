@@ -116,16 +116,57 @@ class PostgresConnectionTests {
 		this.database.executeInDatabase("CREATE ROLE " + role + " LOGIN", "GRANT USAGE ON SCHEMA public TO " + role,
 				"GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
 		try {
-			assertThatThrownBy(() -> SpringApplication
-				.run(TokenServiceApplication.class, "--server.port=0", "--data.dir=" + this.dir.resolve("read-only"),
-						"--config.file=/dev/null", "--database.url=" + this.database.url(),
-						"--database.username=" + role, "--jwt.secret=postgres-connection-secret-long-enough-for-hs256")
-				.close()).isInstanceOf(InvalidConfigurationException.class);
+			assertThatThrownBy(() -> startAnother("read-only", this.database.url(), role).close())
+				.isInstanceOf(InvalidConfigurationException.class);
 			assertThat(output.getAll()).contains("Invalid configuration: database.username may not write users, "
 					+ "revoked_tokens, rate_limit_buckets: grant the role INSERT, UPDATE and DELETE on the service's tables");
 		}
 		finally {
 			this.database.executeInDatabase("DROP OWNED BY " + role, "DROP ROLE " + role);
+		}
+	}
+
+	/**
+	 * A database that takes no writes (a standby named by mistake, a read-only switch)
+	 * cannot take the migrations of a first start: one line says so, instead of Flyway's
+	 * hundred.
+	 */
+	@Test
+	void startWhenDatabaseReadOnlyBeforeMigrationsThenFailsNamingReadOnly(CapturedOutput output) {
+		try (PostgresTestDatabase empty = PostgresTestDatabase.create("read_only_empty")) {
+			empty.executeInDatabase("ALTER DATABASE " + empty.name() + " SET default_transaction_read_only = on");
+			assertThatThrownBy(() -> startAnother("empty", empty.url(), empty.username()).close()).isNotNull();
+		}
+		assertThat(output.getAll()).contains("The database takes no writes (SQLSTATE 25006)")
+			.contains("targetServerType=primary")
+			.doesNotContain("\tat org.flywaydb");
+	}
+
+	/**
+	 * Once migrated, a database that takes no writes for now (a failover under way) lets
+	 * the service start with a warning and serve token checks; writes get 503 until it
+	 * takes them again.
+	 */
+	@Test
+	void startWhenDatabaseReadOnlyAfterMigrationsThenWarnsAndChecksTokens(CapturedOutput output) {
+		String username = TestUsers.registered(this.api, "standby");
+		String token = this.api.tokenFor(username, TestUsers.PASSWORD);
+		this.database
+			.executeInDatabase("ALTER DATABASE " + this.database.name() + " SET default_transaction_read_only = on");
+		try (ConfigurableApplicationContext standby = startAnother("standby", this.database.url(),
+				this.database.username(), "--password.bcrypt_cost=4")) {
+			Api standbyApi = new Api(Integer.parseInt(standby.getEnvironment().getProperty("local.server.port")));
+
+			assertThat(output.getAll()).contains("The database takes no writes now");
+			assertThat(standbyApi.get("/token_status/" + token).status()).as("token check").isEqualTo(200);
+			String refused = TestUsers.uniqueName("refused");
+			assertThat(standbyApi.register(refused, TestUsers.PASSWORD, TestUsers.emailOf(refused)).status())
+				.as("registration")
+				.isEqualTo(503);
+		}
+		finally {
+			this.database.executeInDatabase("SET default_transaction_read_only = off",
+					"ALTER DATABASE " + this.database.name() + " RESET default_transaction_read_only");
 		}
 	}
 
@@ -139,11 +180,8 @@ class PostgresConnectionTests {
 		try (Connection locker = DriverManager.getConnection(this.database.url(), this.database.username(), "")) {
 			locker.setAutoCommit(false);
 			locker.createStatement().execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
-			assertThatThrownBy(() -> SpringApplication
-				.run(TokenServiceApplication.class, "--server.port=0", "--data.dir=" + this.dir.resolve("locked"),
-						"--config.file=/dev/null", "--database.url=" + this.database.url(),
-						"--database.username=" + this.database.username(), "--database.connection_timeout=1s",
-						"--jwt.secret=postgres-connection-secret-long-enough-for-hs256")
+			assertThatThrownBy(() -> startAnother("locked", this.database.url(), this.database.username(),
+					"--database.connection_timeout=1s")
 				.close()).isNotNull();
 			locker.rollback();
 		}
@@ -164,13 +202,11 @@ class PostgresConnectionTests {
 		try (TcpProxy proxy = TcpProxy.to(url.group(1),
 				(url.group(2) != null) ? Integer.parseInt(url.group(2)) : 5432)) {
 			proxy.blackhole();
-			assertThatThrownBy(() -> SpringApplication
-				.run(TokenServiceApplication.class, "--server.port=0", "--data.dir=" + this.dir.resolve("blackhole"),
-						"--config.file=/dev/null",
-						"--database.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + url.group(3),
-						"--database.username=" + this.database.username(), "--database.connection_timeout=1s",
-						"--jwt.secret=postgres-connection-secret-long-enough-for-hs256")
-				.close()).isNotNull();
+			assertThatThrownBy(
+					() -> startAnother("blackhole", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + url.group(3),
+							this.database.username(), "--database.connection_timeout=1s")
+						.close())
+				.isNotNull();
 		}
 		assertThat(output.getAll()).contains("Cannot connect to the database: ")
 			.contains("(SQLSTATE 08001)")
@@ -222,6 +258,15 @@ class PostgresConnectionTests {
 		assertThat(statuses).as("statuses of logins around 10 ends of every session")
 			.containsOnly(200, 503)
 			.contains(200);
+	}
+
+	/** Another instance, on a data directory of its own. */
+	private ConfigurableApplicationContext startAnother(String name, String url, String username, String... settings) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--data.dir=" + this.dir.resolve(name),
+				"--config.file=/dev/null", "--database.url=" + url, "--database.username=" + username,
+				"--jwt.secret=postgres-connection-secret-long-enough-for-hs256"));
+		args.addAll(List.of(settings));
+		return SpringApplication.run(TokenServiceApplication.class, args.toArray(String[]::new));
 	}
 
 }
