@@ -28,7 +28,7 @@ class DatabaseConfiguration {
 	private static final long SERVER_FIRST_MS = 500;
 
 	/** PostgreSQL's read_only_sql_transaction: the session may not write. */
-	private static final String READ_ONLY_SESSION = "25006";
+	static final String READ_ONLY_SESSION = "25006";
 
 	/** H2's {@code ErrorCode.DATABASE_IS_CLOSED}. */
 	private static final int H2_DATABASE_IS_CLOSED = 90098;

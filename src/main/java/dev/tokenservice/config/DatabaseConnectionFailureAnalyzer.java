@@ -17,9 +17,6 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  */
 class DatabaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<SQLException> {
 
-	/** PostgreSQL's read_only_sql_transaction. */
-	private static final String READ_ONLY = "25006";
-
 	@Override
 	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, SQLException cause) {
 		SQLException timeout = statementTimedOut(rootFailure);
@@ -31,7 +28,7 @@ class DatabaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<SQLExcep
 							+ "database.connection_timeout (DATABASE_CONNECTIONTIMEOUT), then start again.",
 					timeout);
 		}
-		SQLException readOnly = innermost(rootFailure, READ_ONLY);
+		SQLException readOnly = innermost(rootFailure, DatabaseConfiguration.READ_ONLY_SESSION);
 		if (readOnly != null) {
 			return new FailureAnalysis(
 					"The database takes no writes (SQLSTATE 25006): it is a standby, or default_transaction_read_only "

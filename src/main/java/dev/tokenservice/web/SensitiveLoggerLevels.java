@@ -64,12 +64,12 @@ class SensitiveLoggerLevels implements ApplicationListener<ApplicationEnvironmen
 			// restarts. Each request that fails logs its own line, and readiness one
 			// line when the database goes away (DatabaseHealthIndicator).
 			Map.entry("com.zaxxer.hikari.pool.ProxyConnection", LogLevel.ERROR),
+			Map.entry("com.zaxxer.hikari.pool.PoolBase", LogLevel.ERROR),
 			// "Application exception overridden by rollback exception" at ERROR: a
 			// transaction whose connection the server ended, with the driver's message,
 			// the SQL and a stack trace (and the database's own message, were the first
 			// failure a refused insert). The request's 503 is logged as for the others.
-			Map.entry("org.springframework.transaction.interceptor.TransactionInterceptor", LogLevel.OFF),
-			Map.entry("com.zaxxer.hikari.pool.PoolBase", LogLevel.ERROR));
+			Map.entry("org.springframework.transaction.interceptor.TransactionInterceptor", LogLevel.OFF));
 
 	/**
 	 * Parents before children, so a child configured more verbose than its clamped parent

@@ -46,11 +46,6 @@ public final class PostgresTestDatabase implements AutoCloseable {
 		return this.serverUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + this.name + "$1");
 	}
 
-	/** The name of this database, as in {@code ALTER DATABASE}. */
-	public String name() {
-		return this.name;
-	}
-
 	public String username() {
 		String user = System.getenv(USER_VARIABLE);
 		return (user != null && !user.isBlank()) ? user : "postgres";
@@ -63,6 +58,16 @@ public final class PostgresTestDatabase implements AutoCloseable {
 	public void terminateConnections() {
 		execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + this.name
 				+ "' AND pid <> pg_backend_pid()");
+	}
+
+	/**
+	 * Switches the database's default for new sessions, as an administrator's read-only
+	 * switch does; sessions already open keep theirs.
+	 */
+	public void defaultReadOnly(boolean on) {
+		// This session is itself read-only while the switch is on.
+		executeInDatabase("SET default_transaction_read_only = off", "ALTER DATABASE " + this.name
+				+ (on ? " SET default_transaction_read_only = on" : " RESET default_transaction_read_only"));
 	}
 
 	/** Runs statements in this database as the server's user (a superuser here). */

@@ -235,8 +235,7 @@ class DatabaseOutageTests {
 	@Test
 	void writeWhenDatabaseReadOnlyThen503AndWritesAgainOnceWritable() throws Exception {
 		String token = this.api.tokenFor(TestUsers.registered(this.api, "read-only"), TestUsers.PASSWORD);
-		String database = this.database.name();
-		this.database.executeInDatabase("ALTER DATABASE " + database + " SET default_transaction_read_only = on");
+		this.database.defaultReadOnly(true);
 		HikariDataSource pool = this.context.getBean(HikariDataSource.class);
 		// New sessions take the setting.
 		pool.getHikariPoolMXBean().softEvictConnections();
@@ -247,18 +246,17 @@ class DatabaseOutageTests {
 		await().atMost(ANSWER_WITHIN)
 			.until(() -> pool.getHikariPoolMXBean().getTotalConnections() == DEFAULT_POOL_SIZE);
 
-		this.database.executeInDatabase("SET default_transaction_read_only = off",
-				"ALTER DATABASE " + database + " RESET default_transaction_read_only");
+		this.database.defaultReadOnly(false);
 		Instant writable = Instant.now();
 		List<Integer> statuses = new ArrayList<>();
 		await().atMost(RECOVERY_WITHIN).pollInterval(Duration.ofMillis(50)).until(() -> {
 			statuses.add(this.api.postForm("/revoke", Api.form(Map.of("token", token))).status());
 			return statuses.get(statuses.size() - 1) == 200;
 		});
-		this.timings.add("POST /revoke 200 " + Duration.between(writable, Instant.now()).toMillis()
-				+ " ms after the database took writes again, after " + (statuses.size() - 1) + " 503s");
-		assertThat(Duration.between(writable, Instant.now())).as("writing again after %s", statuses)
-			.isLessThan(ANSWER_WITHIN);
+		Duration recovery = Duration.between(writable, Instant.now());
+		this.timings.add("POST /revoke 200 " + recovery.toMillis() + " ms after the database took writes again, after "
+				+ (statuses.size() - 1) + " 503s");
+		assertThat(recovery).as("writing again after %s", statuses).isLessThan(ANSWER_WITHIN);
 		assertThat(statuses).containsOnly(503, 200);
 		assertThat(this.output.getAll()).as("the log").doesNotContain("\tat ");
 	}

@@ -134,7 +134,7 @@ class PostgresConnectionTests {
 	@Test
 	void startWhenDatabaseReadOnlyBeforeMigrationsThenFailsNamingReadOnly(CapturedOutput output) {
 		try (PostgresTestDatabase empty = PostgresTestDatabase.create("read_only_empty")) {
-			empty.executeInDatabase("ALTER DATABASE " + empty.name() + " SET default_transaction_read_only = on");
+			empty.defaultReadOnly(true);
 			assertThatThrownBy(() -> startAnother("empty", empty.url(), empty.username()).close()).isNotNull();
 		}
 		assertThat(output.getAll()).contains("The database takes no writes (SQLSTATE 25006)")
@@ -151,8 +151,7 @@ class PostgresConnectionTests {
 	void startWhenDatabaseReadOnlyAfterMigrationsThenWarnsAndChecksTokens(CapturedOutput output) {
 		String username = TestUsers.registered(this.api, "standby");
 		String token = this.api.tokenFor(username, TestUsers.PASSWORD);
-		this.database
-			.executeInDatabase("ALTER DATABASE " + this.database.name() + " SET default_transaction_read_only = on");
+		this.database.defaultReadOnly(true);
 		try (ConfigurableApplicationContext standby = startAnother("standby", this.database.url(),
 				this.database.username(), "--password.bcrypt_cost=4")) {
 			Api standbyApi = new Api(Integer.parseInt(standby.getEnvironment().getProperty("local.server.port")));
@@ -165,8 +164,7 @@ class PostgresConnectionTests {
 				.isEqualTo(503);
 		}
 		finally {
-			this.database.executeInDatabase("SET default_transaction_read_only = off",
-					"ALTER DATABASE " + this.database.name() + " RESET default_transaction_read_only");
+			this.database.defaultReadOnly(false);
 		}
 	}
 
